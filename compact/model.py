@@ -1,0 +1,215 @@
+"""The auto-oscillator parameter record and the model's closed-form predictions.
+
+Slavin & Tiberkevich, IEEE Trans. Magn. 45, 1875 (2009); PHYSICS.md section 2.
+Complex amplitude ``c`` with ``c ∝ exp(-i ω t)``, power ``p = |c|²``::
+
+    dc/dt = -i ω(p, I) c - Γ₊(p) c + Γ₋(p, I) c + f(t) + ξ(t)
+    ω(p, I) = 2π [f0 + N p + df_dI (I - I_th)]
+    Γ₊(p)   = Γ_G (1 + Q p)
+    Γ₋(p,I) = σ I (1 - p),   σ = Γ_G / I_th
+
+All quantities are SI; frequencies in Hz, rates in 1/s, currents in A.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import numpy as np
+
+BOLTZMANN = 1.380649e-23  # J/K
+
+#: Units of every field of :class:`AutoOscillator`, written into its JSON.
+UNITS = {
+    "f0": "Hz",
+    "N": "Hz",
+    "df_dI": "Hz/A",
+    "gamma_g": "1/s",
+    "Q": "1",
+    "I_th": "A",
+    "mode_energy": "J",
+    "temperature": "K",
+}
+
+
+@dataclass(frozen=True)
+class AutoOscillator:
+    """Parameters of one spin-torque auto-oscillator (SI units).
+
+    Parameters
+    ----------
+    f0 : float
+        Small-amplitude frequency at threshold (Hz), > 0.
+    N : float
+        Nonlinear frequency shift (Hz): the frequency rises by ``N p`` at power ``p``.
+    df_dI : float
+        Frequency tuning by current at fixed power (Hz/A), e.g. Oersted confinement of a
+        vortex core. 0 gives the textbook model.
+    gamma_g : float
+        Linear (Gilbert) damping rate Γ_G (1/s), > 0.
+    Q : float
+        Nonlinear damping coefficient (dimensionless), >= 0.
+    I_th : float
+        Threshold current (A), non-zero; its sign is the polarity that drives oscillation.
+    mode_energy : float
+        Oscillation energy per unit power λ (J), > 0; sets the thermal noise.
+    temperature : float
+        Temperature (K), >= 0.
+    """
+
+    f0: float
+    N: float
+    df_dI: float
+    gamma_g: float
+    Q: float
+    I_th: float
+    mode_energy: float = 1e-18
+    temperature: float = 0.0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int | float | np.floating):
+                raise TypeError(
+                    f"AutoOscillator.{f.name} = {value!r}: expected a real number in "
+                    f"{UNITS[f.name]}"
+                )
+            if not math.isfinite(value):
+                raise ValueError(f"AutoOscillator.{f.name} = {value!r}: must be finite")
+            object.__setattr__(self, f.name, float(value))
+        _require(self.f0 > 0, "f0", self.f0, "> 0 Hz")
+        _require(self.gamma_g > 0, "gamma_g", self.gamma_g, "> 0 1/s")
+        _require(self.Q >= 0, "Q", self.Q, ">= 0")
+        _require(self.I_th != 0, "I_th", self.I_th, "non-zero (A)")
+        _require(self.mode_energy > 0, "mode_energy", self.mode_energy, "> 0 J")
+        _require(self.temperature >= 0, "temperature", self.temperature, ">= 0 K")
+
+    # ------------------------------------------------------------------ serialisation
+    def to_dict(self) -> dict:
+        """Parameters and a ``units`` table, as written to JSON."""
+        return {"type": "auto-oscillator", **asdict(self), "units": dict(UNITS)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> AutoOscillator:
+        """Inverse of :meth:`to_dict`; rejects unknown keys and foreign units."""
+        data = dict(data)
+        data.pop("type", None)
+        units = data.pop("units", None)
+        if units is not None:
+            for key, unit in units.items():
+                if key in UNITS and unit != UNITS[key]:
+                    raise ValueError(
+                        f"AutoOscillator units[{key!r}] = {unit!r}: only {UNITS[key]!r} is "
+                        "understood"
+                    )
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ValueError(
+                f"AutoOscillator: unknown key(s) {unknown}; allowed: {sorted(names)}"
+            )
+        missing = sorted(n for n in ("f0", "N", "df_dI", "gamma_g", "Q", "I_th") if n not in data)
+        if missing:
+            raise ValueError(f"AutoOscillator: missing key(s) {missing}")
+        return cls(**data)
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        """JSON text; written atomically to ``path`` if given."""
+        text = json.dumps(self.to_dict(), indent=2) + "\n"
+        if path is not None:
+            path = Path(path)
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_text(text)
+            tmp.replace(path)
+        return text
+
+    @classmethod
+    def from_json(cls, source: str | Path) -> AutoOscillator:
+        """Read from a JSON file path or a JSON string."""
+        text = str(source)
+        if not text.lstrip().startswith("{"):
+            text = Path(source).read_text()
+        return cls.from_dict(json.loads(text))
+
+    # ------------------------------------------------------------------ predictions
+    @property
+    def sigma(self) -> float:
+        """Spin-torque efficiency σ = Γ_G / I_th (1/(A s))."""
+        return self.gamma_g / self.I_th
+
+    def supercriticality(self, current):
+        """ζ = I / I_th (dimensionless)."""
+        return np.asarray(current, dtype=float) / self.I_th
+
+    def stationary_power(self, current):
+        """Stationary power p0(I) = (ζ-1)/(ζ+Q) above threshold, 0 below (dimensionless)."""
+        zeta = self.supercriticality(current)
+        return np.where(zeta > 1, (zeta - 1) / (zeta + self.Q), 0.0)
+
+    def frequency(self, current, power=None):
+        """Generated frequency f = f0 + N p + df_dI (I - I_th) (Hz).
+
+        ``power`` defaults to the stationary power p0(I).
+        """
+        current = np.asarray(current, dtype=float)
+        p = self.stationary_power(current) if power is None else np.asarray(power, float)
+        return self.f0 + self.N * p + self.df_dI * (current - self.I_th)
+
+    def damping_rate(self, power):
+        """Positive damping Γ₊(p) = Γ_G (1 + Q p) (1/s)."""
+        return self.gamma_g * (1 + self.Q * np.asarray(power, dtype=float))
+
+    def relaxation_rate(self, current):
+        """Power relaxation rate Γ_p = Γ_G (ζ - 1) above threshold, NaN below (1/s).
+
+        Power deviations decay as ``exp(-2 Γ_p t)``.
+        """
+        zeta = self.supercriticality(current)
+        return np.where(zeta > 1, self.gamma_g * (zeta - 1), np.nan)
+
+    def nonlinearity(self, current):
+        """Dimensionless nonlinearity ν = 2π N p0 / Γ_p above threshold, NaN below."""
+        p0 = self.stationary_power(current)
+        return 2 * np.pi * self.N * p0 / self.relaxation_rate(current)
+
+    def noise_diffusion(self, current):
+        """Thermal diffusion D = Γ₊(p0) k_B T / λ of ⟨ξ ξ*⟩ = 2 D δ(t) (1/s)."""
+        p0 = self.stationary_power(current)
+        return self.damping_rate(p0) * BOLTZMANN * self.temperature / self.mode_energy
+
+    def linewidth(self, current):
+        """Thermal full linewidth far above threshold (Hz).
+
+        Δf = Γ₊(p0) k_B T (1 + ν²) / (2π λ p0); NaN at or below threshold.
+        """
+        p0 = self.stationary_power(current)
+        nu = self.nonlinearity(current)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            width = (
+                self.damping_rate(p0)
+                * BOLTZMANN
+                * self.temperature
+                * (1 + nu**2)
+                / (2 * np.pi * self.mode_energy * p0)
+            )
+        return np.where(p0 > 0, width, np.nan)
+
+    def locking_range(self, current, drive_amplitude):
+        """Half-width of injection locking Δ_lock = |F| √(1+ν²) / (2π √p0) (Hz).
+
+        ``drive_amplitude`` is |F| of the injected term ``F exp(-i 2π f_e t)`` (1/s).
+        NaN at or below threshold.
+        """
+        p0 = self.stationary_power(current)
+        nu = self.nonlinearity(current)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            width = np.abs(drive_amplitude) * np.sqrt(1 + nu**2) / (2 * np.pi * np.sqrt(p0))
+        return np.where(p0 > 0, width, np.nan)
+
+
+def _require(ok: bool, name: str, value: float, allowed: str) -> None:
+    if not ok:
+        raise ValueError(f"AutoOscillator.{name} = {value!r}: must be {allowed}")

@@ -1,0 +1,98 @@
+"""The ``multiscale`` command line.
+
+Subcommands live in :mod:`multiscale.commands`, one module each, imported only when named, so
+``multiscale --help`` answers at once. A command that has not landed yet is simply absent:
+nothing here is a placeholder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+
+from multiscale.errors import InputError
+
+#: Known subcommands, in the order of the chain, and the module of each.
+COMMANDS = ("doctor", "sweep", "calibrate", "classify", "reservoir", "run", "study")
+
+_DESCRIPTION = """\
+From spin-torque nano-oscillator micromagnetics to neural-network accuracy.
+
+Every command validates its input (bad input: exit code 2 and a message naming the key,
+the value and what is allowed), writes its outputs and info.json into an output folder, and
+ends with one line of key=value figures."""
+
+
+def _available_commands() -> list[str]:
+    return [
+        name
+        for name in COMMANDS
+        if importlib.util.find_spec(f"multiscale.commands.{name}") is not None
+    ]
+
+
+def _version() -> str:
+    from multiscale import __version__
+
+    return __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every available subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="multiscale",
+        description=_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _available_commands():
+        module = importlib.import_module(f"multiscale.commands.{name}")
+        command = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(command)
+        command.set_defaults(_run=module.run)
+    return parser
+
+
+def format_figures(**figures: object) -> str:
+    """``key=value`` pairs on one line; floats with 6 significant digits."""
+    parts = []
+    for key, value in figures.items():
+        if isinstance(value, float):
+            text = f"{value:.6g}"
+        else:
+            text = str(value)
+        parts.append(f"{key}={text}")
+    return " ".join(parts)
+
+
+def print_figures(**figures: object) -> None:
+    """Print the closing ``key=value`` line of a command (stdout, flushed)."""
+    print(format_figures(**figures), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "_run", None) is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except InputError as error:
+        print(f"multiscale {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(
+            f"multiscale {args.command}: interrupted; finished work is kept and a rerun "
+            "resumes",
+            file=sys.stderr,
+        )
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,247 @@
+"""Provenance store: one folder per run, named by a hash of its inputs and versions.
+
+Every run leaves ``info.json`` (inputs, versions, seed, host, start and end times, success,
+error). Files are written to a temporary name in the same folder and renamed into place, so a
+killed run leaves either the old file or none, never half of one. A rerun asks
+:meth:`Store.find` first and computes only what is missing or failed.
+
+Layout::
+
+    ROOT/<kind>-<hash16>/info.json
+    ROOT/<kind>-<hash16>/<outputs written by the run>
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import hashlib
+import json
+import os
+import platform
+import socket
+import tempfile
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "Store",
+    "Run",
+    "versions",
+    "input_hash",
+    "write_json",
+    "write_text",
+    "write_dataset",
+    "write_bytes",
+]
+
+_VERSIONED = ("numpy", "scipy", "xarray", "numba", "dask", "h5netcdf")
+
+
+def versions(**extra: str) -> dict[str, str]:
+    """Versions that decide a result: the suite, Python, core libraries, and ``extra``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"suite": _suite_version(), "python": platform.python_version()}
+    for name in _VERSIONED:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "absent"
+    found.update({k: str(v) for k, v in extra.items()})
+    return found
+
+
+def _suite_version() -> str:
+    from multiscale import __version__
+
+    return __version__
+
+
+def _jsonable(obj: Any) -> Any:
+    """Plain JSON types, with numpy scalars and arrays, paths and dataclasses converted."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, Path):
+        return str(obj)
+    if isinstance(obj, float) and not np.isfinite(obj):
+        return str(obj)
+    return obj
+
+
+def input_hash(inputs: dict, version_table: dict) -> str:
+    """SHA-256 (hex, 16 characters) of the canonical JSON of inputs and versions."""
+    canonical = json.dumps(
+        {"inputs": _jsonable(inputs), "versions": version_table},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------------- atomic writes
+@contextlib.contextmanager
+def _atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it into place on success only."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_bytes(data: bytes, path: str | Path) -> Path:
+    """Write ``data`` to ``path`` atomically."""
+    with _atomic_path(Path(path)) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def write_text(text: str, path: str | Path) -> Path:
+    """Write ``text`` to ``path`` atomically."""
+    return write_bytes(text.encode(), path)
+
+
+def write_json(obj: Any, path: str | Path) -> Path:
+    """Write ``obj`` as indented JSON to ``path`` atomically."""
+    return write_text(json.dumps(_jsonable(obj), indent=2, sort_keys=True) + "\n", path)
+
+
+def write_dataset(ds, path: str | Path) -> Path:
+    """Write an xarray Dataset as netCDF (h5netcdf engine) to ``path`` atomically."""
+    with _atomic_path(Path(path)) as tmp:
+        ds.to_netcdf(tmp, engine="h5netcdf")
+    return Path(path)
+
+
+def write_figure(figure, path: str | Path, **kwargs) -> Path:
+    """Save a matplotlib figure to ``path`` atomically (format from the suffix)."""
+    path = Path(path)
+    kwargs.setdefault("dpi", 120)
+    kwargs.setdefault("bbox_inches", "tight")
+    with _atomic_path(path) as tmp:
+        figure.savefig(tmp, format=path.suffix.lstrip(".") or "png", **kwargs)
+    return path
+
+
+# ---------------------------------------------------------------------------- the store
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Run:
+    """A run in progress: write outputs under :attr:`path`."""
+
+    path: Path
+    info: dict = field(default_factory=dict)
+
+    def note(self, **items: Any) -> None:
+        """Add items (figures, file names) to this run's ``info.json`` at its end."""
+        self.info.setdefault("notes", {}).update(_jsonable(items))
+
+
+class Store:
+    """Run folders under ``root``, found again by their inputs.
+
+    Parameters
+    ----------
+    root : path
+        Folder of the store; created when needed.
+    """
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    def key(self, inputs: dict, **extra_versions: str) -> str:
+        """Folder name for ``inputs``: ``<kind>-<hash>`` with kind = inputs.get('kind')."""
+        kind = str(inputs.get("kind", "run"))
+        return f"{kind}-{input_hash(inputs, versions(**extra_versions))}"
+
+    def path(self, inputs: dict, **extra_versions: str) -> Path:
+        """Folder a run with these inputs has (whether or not it exists)."""
+        return self.root / self.key(inputs, **extra_versions)
+
+    def find(self, inputs: dict, **extra_versions: str) -> Path | None:
+        """Folder of a finished, successful run with these inputs, else None."""
+        folder = self.path(inputs, **extra_versions)
+        info = self.read_info(folder)
+        if info is not None and info.get("success") is True:
+            return folder
+        return None
+
+    @staticmethod
+    def read_info(folder: Path) -> dict | None:
+        """``info.json`` of a run folder, or None when absent or unreadable."""
+        try:
+            return json.loads((Path(folder) / "info.json").read_text())
+        except (OSError, ValueError):
+            return None
+
+    @contextlib.contextmanager
+    def record(
+        self,
+        inputs: dict,
+        *,
+        seed: int | None = None,
+        engine: str | None = None,
+        engine_version: str | None = None,
+    ) -> Iterator[Run]:
+        """Run in a folder named by ``inputs`` and versions, keeping ``info.json`` true.
+
+        ``info.json`` is written at the start with ``success: null`` and rewritten at the end
+        with ``success`` and, on failure, the error; the exception propagates.
+        """
+        extra = {"engine": engine or "none"}
+        if engine_version is not None:
+            extra["engine_version"] = engine_version
+        folder = self.path(inputs, **extra)
+        folder.mkdir(parents=True, exist_ok=True)
+        info = {
+            "inputs": _jsonable(inputs),
+            "versions": versions(**extra),
+            "seed": seed,
+            "host": socket.gethostname(),
+            "platform": platform.platform(),
+            "start": _now(),
+            "end": None,
+            "success": None,
+        }
+        run = Run(path=folder, info=info)
+        write_json(info, folder / "info.json")
+        try:
+            yield run
+        except BaseException as error:
+            info.update(
+                end=_now(),
+                success=False,
+                error=f"{type(error).__name__}: {error}",
+                traceback=traceback.format_exc(limit=20),
+            )
+            write_json(info, folder / "info.json")
+            raise
+        info.update(end=_now(), success=True)
+        write_json(info, folder / "info.json")

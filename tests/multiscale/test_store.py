@@ -1,0 +1,90 @@
+"""Provenance store: atomic writes, info.json, and finding finished runs again."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from multiscale.store import Store, input_hash, versions, write_dataset, write_json
+
+WRITER = """
+import sys, numpy as np, xarray as xr
+from multiscale.store import write_dataset
+path = sys.argv[1]
+for k in range(10**6):
+    ds = xr.Dataset({"m": ("x", np.full(2_000_000, float(k)))})
+    write_dataset(ds, path)
+    print(k, flush=True)
+"""
+
+
+def test_killed_write_leaves_old_file_or_nothing_never_half(tmp_path):
+    """SIGKILL a process that rewrites a 16 MB netCDF in a loop, at several moments."""
+    target = tmp_path / "series.nc"
+    for delay in (0.0, 0.15, 0.4, 0.9):
+        child = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(target)], stdout=subprocess.PIPE, text=True
+        )
+        time.sleep(1.0 + delay)  # interpreter start-up, then part of a write
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        if target.exists():
+            with xr.open_dataset(target, engine="h5netcdf") as ds:
+                values = ds["m"].values
+            assert values.size == 2_000_000
+            assert np.all(values == values[0])  # one whole write, not a mixture
+    assert target.exists()  # at least one complete write happened over the four runs
+
+
+def test_failed_write_keeps_the_old_file(tmp_path):
+    target = tmp_path / "a.nc"
+    write_dataset(xr.Dataset({"m": ("x", np.zeros(3))}), target)
+
+    class Exploding(xr.Dataset):
+        __slots__ = ()
+
+        def to_netcdf(self, path, **kwargs):
+            open(path, "wb").write(b"half a file")
+            raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_dataset(Exploding({"m": ("x", np.ones(3))}), target)
+    with xr.open_dataset(target, engine="h5netcdf") as ds:
+        assert ds["m"].values.tolist() == [0.0, 0.0, 0.0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.nc"]  # no temporary left
+
+
+def test_rerun_finds_finished_run_and_recomputes_failed(tmp_path):
+    store = Store(tmp_path)
+    inputs = {"kind": "sweep-point", "current_density": 2e10, "device": {"Ms": 8e5}}
+    assert store.find(inputs) is None
+    with store.record(inputs, seed=7, engine="builtin", engine_version="1") as run:
+        write_json({"frequency": 4.3e8}, run.path / "result.json")
+    assert store.find(inputs, engine="builtin", engine_version="1") == run.path
+    info = json.loads((run.path / "info.json").read_text())
+    assert info["success"] is True and info["seed"] == 7
+    assert info["inputs"]["current_density"] == 2e10
+    assert info["start"] <= info["end"]
+    assert info["versions"]["engine"] == "builtin"
+    # other inputs, or another engine version, are another run
+    assert store.find({**inputs, "current_density": 3e10}, engine="builtin") is None
+    assert store.find(inputs, engine="builtin", engine_version="2") is None
+
+    failing = {"kind": "sweep-point", "current_density": 9e10}
+    with pytest.raises(RuntimeError), store.record(failing) as run:
+        raise RuntimeError("core expelled")
+    info = json.loads((run.path / "info.json").read_text())
+    assert info["success"] is False and "core expelled" in info["error"]
+    assert store.find(failing) is None  # a failed run is computed again
+
+
+def test_hash_is_canonical_and_sensitive():
+    table = versions()
+    assert input_hash({"a": 1, "b": [1, 2]}, table) == input_hash({"b": [1, 2], "a": 1}, table)
+    assert input_hash({"a": 1}, table) != input_hash({"a": 1.0000001}, table)
+    assert input_hash({"a": np.float64(2.0)}, table) == input_hash({"a": 2.0}, table)
