@@ -113,7 +113,8 @@ def parse(cls: type[T], mapping: Any, where: str = "") -> T:
     for name, field in fields.items():
         key = _join(where, name)
         if name not in mapping:
-            if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
+            required = field.default is dataclasses.MISSING
+            if required and field.default_factory is dataclasses.MISSING:
                 raise InputError(f"{key}: required key is missing ({_describe(field)})")
             continue
         value = _coerce(hints[name], mapping[name], key)
