@@ -32,6 +32,7 @@ import numpy as np
 __all__ = [
     "Store",
     "Run",
+    "record_run",
     "versions",
     "input_hash",
     "write_json",
@@ -210,38 +211,58 @@ class Store:
         engine: str | None = None,
         engine_version: str | None = None,
     ) -> Iterator[Run]:
-        """Run in a folder named by ``inputs`` and versions, keeping ``info.json`` true.
-
-        ``info.json`` is written at the start with ``success: null`` and rewritten at the end
-        with ``success`` and, on failure, the error; the exception propagates.
-        """
-        extra = {"engine": engine or "none"}
-        if engine_version is not None:
-            extra["engine_version"] = engine_version
-        folder = self.path(inputs, **extra)
-        folder.mkdir(parents=True, exist_ok=True)
-        info = {
-            "inputs": _jsonable(inputs),
-            "versions": versions(**extra),
-            "seed": seed,
-            "host": socket.gethostname(),
-            "platform": platform.platform(),
-            "start": _now(),
-            "end": None,
-            "success": None,
-        }
-        run = Run(path=folder, info=info)
-        write_json(info, folder / "info.json")
-        try:
+        """Run in the folder named by ``inputs`` and versions; see :func:`record_run`."""
+        extra = _engine_versions(engine, engine_version)
+        with record_run(self.path(inputs, **extra), inputs, seed=seed, **extra) as run:
             yield run
-        except BaseException as error:
-            info.update(
-                end=_now(),
-                success=False,
-                error=f"{type(error).__name__}: {error}",
-                traceback=traceback.format_exc(limit=20),
-            )
-            write_json(info, folder / "info.json")
-            raise
-        info.update(end=_now(), success=True)
+
+
+def _engine_versions(engine: str | None, engine_version: str | None) -> dict[str, str]:
+    extra = {"engine": engine or "none"}
+    if engine_version is not None:
+        extra["engine_version"] = engine_version
+    return extra
+
+
+@contextlib.contextmanager
+def record_run(
+    folder: str | Path,
+    inputs: dict,
+    *,
+    seed: int | None = None,
+    engine: str | None = None,
+    engine_version: str | None = None,
+) -> Iterator[Run]:
+    """Run with outputs in ``folder``, keeping its ``info.json`` true.
+
+    ``info.json`` is written at the start with ``success: null`` and rewritten at the end
+    with ``success`` and, on failure, the error; the exception propagates. Items added with
+    :meth:`Run.note` are kept under ``notes``.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    info = {
+        "inputs": _jsonable(inputs),
+        "versions": versions(**_engine_versions(engine, engine_version)),
+        "seed": seed,
+        "host": socket.gethostname(),
+        "platform": platform.platform(),
+        "start": _now(),
+        "end": None,
+        "success": None,
+    }
+    run = Run(path=folder, info=info)
+    write_json(info, folder / "info.json")
+    try:
+        yield run
+    except BaseException as error:
+        info.update(
+            end=_now(),
+            success=False,
+            error=f"{type(error).__name__}: {error}",
+            traceback=traceback.format_exc(limit=20),
+        )
         write_json(info, folder / "info.json")
+        raise
+    info.update(end=_now(), success=True)
+    write_json(info, folder / "info.json")

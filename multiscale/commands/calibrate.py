@@ -1,0 +1,134 @@
+"""``multiscale calibrate``: fit the auto-oscillator model to a time-series Dataset."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+HELP = ("fit the auto-oscillator model (f0, N, df_dI, gamma_g, Q, I_th) to a time-series "
+        "Dataset (netCDF) of a current sweep")
+
+MODES = ("auto-oscillator", "vortex", "uniform")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("timeseries", metavar="TIMESERIES.nc",
+                        help="time-series Dataset (dims current, time; mx, my, mz or core_x, "
+                             "core_y)")
+    parser.add_argument("--out", metavar="DIR", default="calibrate",
+                        help="output folder (default: ./calibrate)")
+    parser.add_argument("--mode", choices=MODES, default=None,
+                        help="mapping to the complex amplitude (default: from the Dataset)")
+    parser.add_argument("--power-floor", type=float, default=1e-3, metavar="P",
+                        help="smallest stationary power counted as oscillation (default 1e-3)")
+    parser.add_argument("--no-df-dI", dest="fit_df_dI", action="store_false",
+                        help="fix df_dI = 0 (textbook model) instead of fitting it")
+
+
+def _load(path: Path):
+    import xarray as xr
+
+    from multiscale.errors import InputError
+
+    if not path.is_file():
+        raise InputError(f"TIMESERIES.nc = {str(path)!r}: no such file")
+    try:
+        return xr.load_dataset(path, engine="h5netcdf")
+    except Exception as first:  # noqa: BLE001 - any reader failure is a bad input file
+        try:
+            return xr.load_dataset(path)
+        except Exception:  # noqa: BLE001
+            raise InputError(
+                f"TIMESERIES.nc = {str(path)!r}: not a readable netCDF Dataset ({first})"
+            ) from first
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def plot_calibration(calibration, path: Path) -> None:
+    """f(I), p(I) and Γ_p(I): data (points) and the fitted model (lines)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from compact.fit import model_from_calibration
+    from multiscale.store import write_figure
+
+    model = model_from_calibration(calibration)
+    current = calibration["current"].values
+    on = calibration["oscillating"].values.astype(bool)
+    dense = np.linspace(current.min(), current.max(), 400)
+    above = model.stationary_power(dense) > 0
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), constrained_layout=True)
+    ma = 1e3  # plot in mA
+    axes[0].plot(current[on] * ma, calibration["frequency"].values[on] / 1e9, "o",
+                 label="data")
+    axes[0].plot(dense[above] * ma, model.frequency(dense[above]) / 1e9, "-", label="fit")
+    axes[0].set(xlabel="current (mA)", ylabel="frequency (GHz)")
+    axes[1].plot(current * ma, calibration["power"].values, "o", label="data")
+    axes[1].plot(dense * ma, model.stationary_power(dense), "-", label="fit")
+    axes[1].set(xlabel="current (mA)", ylabel="power p = |c|²")
+    axes[2].plot(current * ma, calibration["relaxation_rate"].values, "o", label="data")
+    axes[2].plot(dense[above] * ma, model.relaxation_rate(dense[above]), "-", label="fit")
+    axes[2].set(xlabel="current (mA)", ylabel="relaxation rate Γ_p (1/s)")
+    for ax in axes:
+        ax.axvline(model.I_th * ma, color="0.6", lw=0.8, ls=":")
+        ax.legend(frameon=False)
+    fig.suptitle(f"f0 = {model.f0 / 1e9:.4g} GHz, N = {model.N / 1e6:.4g} MHz, "
+                 f"I_th = {model.I_th * ma:.4g} mA, Q = {model.Q:.3g}, "
+                 f"Γ_G = {model.gamma_g:.3g} 1/s")
+    write_figure(fig, path)
+    plt.close(fig)
+
+
+def run(args: argparse.Namespace) -> int:
+    from compact.estimator import AutoOscillatorFit
+    from multiscale.cli import print_figures
+    from multiscale.errors import InputError
+    from multiscale.store import record_run, write_dataset
+
+    source = Path(args.timeseries)
+    out = Path(args.out)
+    if not (args.power_floor > 0):
+        raise InputError(f"--power-floor = {args.power_floor!r}: must be > 0")
+    ds = _load(source)
+    inputs = {"kind": "calibrate", "timeseries": str(source.resolve()),
+              "timeseries_sha256": _sha256(source), "mode": args.mode,
+              "power_floor": args.power_floor, "fit_df_dI": args.fit_df_dI}
+    seed = ds.attrs.get("seed")
+    with record_run(out, inputs, seed=None if seed is None else int(seed)) as record:
+        try:
+            estimator = AutoOscillatorFit(mode=args.mode, power_floor=args.power_floor,
+                                          fit_df_dI=args.fit_df_dI).fit(ds)
+        except ValueError as error:  # the library's messages name what is wrong
+            raise InputError(f"{source}: {error}") from error
+        calibration = estimator.calibration_
+        calibration.attrs["source_path"] = str(source.resolve())
+        model = estimator.model_
+        write_dataset(calibration, out / "calibration.nc")
+        model.to_json(out / "model.json")
+        plot_calibration(calibration, out / "calibration.png")
+        figures = {"f0_Hz": model.f0, "N_Hz": model.N, "I_th_A": model.I_th, "Q": model.Q,
+                   "gamma_g_per_s": model.gamma_g, "df_dI_Hz_per_A": model.df_dI}
+        record.note(figures=figures, stderr=estimator.stderr_,
+                    files=["calibration.nc", "model.json", "calibration.png"])
+    cal = calibration
+    print(f"calibrated {source} ({cal.attrs['mode']} mapping): "
+          f"{cal.attrs['n_oscillating']} of {cal.sizes['current']} currents oscillate")
+    for name, value in figures.items():
+        key = {"f0_Hz": "f0", "N_Hz": "N", "I_th_A": "I_th", "Q": "Q",
+               "gamma_g_per_s": "gamma_g", "df_dI_Hz_per_A": "df_dI"}[name]
+        print(f"  {name:16s} {value: .6g} ± {estimator.stderr_[key]:.2g}")
+    print(f"wrote {out / 'calibration.nc'}, {out / 'model.json'}, {out / 'calibration.png'}")
+    print_figures(**figures)
+    return 0

@@ -1,0 +1,121 @@
+"""Independent tasks on dask.distributed: a local cluster by default, or a scheduler you name.
+
+Sweeps and studies are lists of independent points. Each point is one task; a point that
+fails is reported and the others go on. Results that a task writes into the provenance store
+survive an interruption, so a rerun submits only the missing points.
+
+On a SLURM or PBS machine, start a dask-jobqueue cluster and pass its scheduler address::
+
+    from dask_jobqueue import SLURMCluster
+    cluster = SLURMCluster(cores=1, processes=1, memory="4GB", walltime="02:00:00")
+    cluster.scale(jobs=32)
+    print(cluster.scheduler_address)   # -> multiscale study CONFIG --scheduler tcp://...
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["TaskOutcome", "dask_client", "run_tasks"]
+
+
+@dataclass
+class TaskOutcome:
+    """What became of one task: its result, or the error that stopped it."""
+
+    item: Any
+    result: Any = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@contextlib.contextmanager
+def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
+    """A dask.distributed Client: to ``scheduler`` if given, else a new local cluster.
+
+    The local cluster has ``workers`` single-threaded worker processes (default: one per
+    core), so numba and FFT code inside a task does not oversubscribe the machine.
+    """
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        with Client(scheduler) as client:
+            yield client
+        return
+    workers = workers or os.cpu_count() or 1
+    env = {"OMP_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "OPENBLAS_NUM_THREADS": "1"}  # fmt: skip
+    with (
+        _environment(env),
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for child processes started inside the block."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_tasks(
+    function: Callable[[Any], Any],
+    items: Sequence[Any],
+    *,
+    client: Any = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    description: str = "tasks",
+    progress: bool = True,
+) -> list[TaskOutcome]:
+    """Run ``function(item)`` for every item as dask tasks; failures don't stop the rest.
+
+    Returns one :class:`TaskOutcome` per item, in the order of ``items``.
+    """
+    if not items:
+        return []
+    if client is None:
+        with dask_client(scheduler, workers) as own:
+            return run_tasks(
+                function, items, client=own, description=description, progress=progress
+            )
+
+    from dask.distributed import as_completed
+    from tqdm import tqdm
+
+    futures = [client.submit(function, item, pure=False) for item in items]
+    index = {future.key: i for i, future in enumerate(futures)}
+    outcomes = [TaskOutcome(item) for item in items]
+    with tqdm(total=len(futures), desc=description, disable=not progress, unit="task") as bar:
+        for future in as_completed(futures):
+            outcome = outcomes[index[future.key]]
+            try:
+                outcome.result = future.result()
+            except Exception as error:  # reported, and the other points go on
+                outcome.error = f"{type(error).__name__}: {error}"
+            bar.update()
+    return outcomes

@@ -1,0 +1,18 @@
+"""Dask task runner: every point is a task; a failing point is reported, the rest go on."""
+
+import math
+
+from multiscale.tasks import dask_client, run_tasks
+
+
+def test_failures_are_reported_and_the_other_points_go_on():
+    with dask_client(workers=2) as client:
+        workers = client.scheduler_info()["workers"]
+        assert len(workers) == 2
+        assert all(w["nthreads"] == 1 for w in workers.values())  # single-threaded workers
+        # a function the workers can import (test modules are not importable by them)
+        outcomes = run_tasks(math.log, [math.e, -1.0, 100.0], client=client, progress=False)
+    assert [o.ok for o in outcomes] == [True, False, True]
+    assert math.isclose(outcomes[0].result, 1.0)
+    assert "ValueError" in outcomes[1].error
+    assert math.isclose(outcomes[2].result, math.log(100.0))
