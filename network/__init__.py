@@ -1,0 +1,11 @@
+"""network: spin-torque oscillators as neural networks.
+
+- Synchronization networks (Romera et al., Nature 2018): ``network.simulator`` integrates N
+  coupled auto-oscillators driven by K RF sources; ``network.readout`` turns locking into
+  class patterns; ``network.vowels`` and ``network.experiment`` train the DC currents on
+  spoken vowels; ``network.baselines`` gives the software baselines.
+- Reservoir computing with one oscillator (Torrejon et al., Nature 2017): ``network.reservoir``,
+  ``network.preprocessing``, ``network.esn``.
+
+Every oscillator is a :class:`compact.AutoOscillator` record, so devices may differ.
+"""

@@ -1,0 +1,48 @@
+"""`multiscale classify`: bad input is refused with the key named; a tiny run writes the
+results Dataset, figures and info.json and ends with the figures line."""
+
+import json
+
+import pytest
+import xarray as xr
+
+from multiscale.cli import main
+
+
+def test_bad_config_names_the_key(tmp_path, capsys):
+    config = tmp_path / "bad.toml"
+    config.write_text("[learning]\nepochs = 0\n")
+    assert main(["classify", str(config), "--out", str(tmp_path / "out")]) == 2
+    assert "learning.epochs = 0" in capsys.readouterr().err
+    config.write_text('[task]\nvowels = ["iy", "ih"]\n'
+                      '[patterns]\niy = ["0000/0000"]\nih = ["0000/0000"]\n')
+    assert main(["classify", str(config), "--out", str(tmp_path / "out")]) == 2
+    assert "same synchronization pattern" in capsys.readouterr().err
+
+
+def test_tiny_run_writes_results(tmp_path, capsys):
+    """One fold, one epoch in batches of 32: far from converged, but the initial layout of
+    the windows (each oscillator at the mean source frequency of the classes it must lock
+    to) already separates most vowels; 0.6 is four times chance (1/7) and well below the
+    ~0.85 of a full run, so a broken simulator, readout or rule fails it."""
+    config = tmp_path / "tiny.toml"
+    config.write_text(
+        "[task]\nrun_folds = [1]\n[learning]\nepochs = 1\nbatch_size = 32\n"
+        "[output]\nresponse_map_grid = 6\nbaselines = false\n"
+    )
+    out = tmp_path / "out"
+    assert main(["classify", str(config), "--out", str(out)]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    figures = dict(item.split("=") for item in last.split())
+    assert set(figures) == {"accuracy_train", "accuracy_test"}
+    assert float(figures["accuracy_test"]) >= 0.6
+    info = json.loads((out / "info.json").read_text())
+    assert info["success"] is True
+    ds = xr.load_dataset(out / "results.nc")
+    assert dict(ds.sizes) == {"sample": ds.sizes["sample"], "oscillator": 4, "source": 2,
+                              "fold": 1}
+    assert ds["locked"].dtype == bool
+    assert ds.attrs["accuracy_test"] == pytest.approx(float(figures["accuracy_test"]),
+                                                      abs=1e-4)
+    for name in ("response_map.png", "confusion.png", "training.png", "summary.json"):
+        assert (out / name).is_file()
