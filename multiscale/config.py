@@ -179,9 +179,13 @@ def _type_name(tp: Any) -> str:
 
 
 def _coerce(tp: Any, value: Any, key: str) -> Any:
-    origin = get_origin(tp)
     if tp is Any:
         return value
+    if tp is dict:
+        tp = dict[str, Any]
+    elif tp is list:
+        tp = list[Any]
+    origin = get_origin(tp)
     if origin is Literal:
         if value in get_args(tp) and not isinstance(value, bool):
             return value

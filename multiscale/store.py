@@ -177,18 +177,29 @@ class Store:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
 
-    def key(self, inputs: dict, **extra_versions: str) -> str:
+    def key(
+        self, inputs: dict, engine: str | None = None, engine_version: str | None = None
+    ) -> str:
         """Folder name for ``inputs``: ``<kind>-<hash>`` with kind = inputs.get('kind')."""
         kind = str(inputs.get("kind", "run"))
-        return f"{kind}-{input_hash(inputs, versions(**extra_versions))}"
+        extra = _engine_versions(engine, engine_version)
+        return f"{kind}-{input_hash(inputs, versions(**extra))}"
 
-    def path(self, inputs: dict, **extra_versions: str) -> Path:
+    def path(
+        self, inputs: dict, engine: str | None = None, engine_version: str | None = None
+    ) -> Path:
         """Folder a run with these inputs has (whether or not it exists)."""
-        return self.root / self.key(inputs, **extra_versions)
+        return self.root / self.key(inputs, engine, engine_version)
 
-    def find(self, inputs: dict, **extra_versions: str) -> Path | None:
-        """Folder of a finished, successful run with these inputs, else None."""
-        folder = self.path(inputs, **extra_versions)
+    def find(
+        self, inputs: dict, engine: str | None = None, engine_version: str | None = None
+    ) -> Path | None:
+        """Folder of a finished, successful run with these inputs, else None.
+
+        ``engine`` and ``engine_version`` are part of a run's identity: pass the ones given
+        to :meth:`record`.
+        """
+        folder = self.path(inputs, engine, engine_version)
         info = self.read_info(folder)
         if info is not None and info.get("success") is True:
             return folder
@@ -212,8 +223,10 @@ class Store:
         engine_version: str | None = None,
     ) -> Iterator[Run]:
         """Run in the folder named by ``inputs`` and versions; see :func:`record_run`."""
-        extra = _engine_versions(engine, engine_version)
-        with record_run(self.path(inputs, **extra), inputs, seed=seed, **extra) as run:
+        folder = self.path(inputs, engine, engine_version)
+        with record_run(
+            folder, inputs, seed=seed, engine=engine, engine_version=engine_version
+        ) as run:
             yield run
 
 

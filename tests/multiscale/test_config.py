@@ -35,6 +35,7 @@ class Config:
     material: Material = spec(Material())
     duration: float = spec(5e-9, unit="s", gt=0)
     seed: int = 0
+    extra: dict = spec({}, help="free-form table")
 
 
 GOOD = {"device": {"diameter": 200e-9}, "material": {"Ms": 8e5}}
@@ -45,6 +46,7 @@ def test_good_config_parses_into_frozen_dataclasses():
     assert config.device.diameter == 200e-9
     assert config.material.alpha == 0.01
     assert config.device.cell == [5e-9, 5e-9, 10e-9]
+    assert parse(Config, {**GOOD, "extra": {"a": 1}}).extra == {"a": 1}
     with pytest.raises(AttributeError):
         config.seed = 1  # frozen
 
@@ -67,6 +69,7 @@ def test_good_config_parses_into_frozen_dataclasses():
         ({"device": {"diameter": 2e-7, "shape": "square"}}, ["device.shape", "'circle'"]),
         ({"device": {"diameter": 2e-9}}, ["device.cell", "must not exceed the diameter"]),
         ({"device": {"diameter": float("nan")}}, ["device.diameter", "finite"]),
+        ({**GOOD, "extra": []}, ["extra", "must be a table"]),
     ],
 )
 def test_bad_config_is_rejected_naming_key_value_and_allowed(data, fragments):

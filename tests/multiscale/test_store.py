@@ -81,6 +81,9 @@ def test_rerun_finds_finished_run_and_recomputes_failed(tmp_path):
     info = json.loads((run.path / "info.json").read_text())
     assert info["success"] is False and "core expelled" in info["error"]
     assert store.find(failing) is None  # a failed run is computed again
+    with store.record(failing) as run:
+        pass
+    assert store.find(failing) == run.path  # found again with the same (default) engine
 
 
 def test_hash_is_canonical_and_sensitive():
