@@ -1,0 +1,155 @@
+"""Shared output of every engine: the DESIGN.md time-series Dataset and the vortex core position.
+
+Re-exported by :mod:`micromag.engines.base`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    import xarray as xr
+
+    from .base import Problem, RunSpec
+
+__all__ = ["core_position", "suite_version", "timeseries_dataset"]
+
+
+def suite_version() -> str:
+    """Installed version of the suite (micromag may not import multiscale)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("stno-multiscale")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "unknown"
+
+
+def core_position(
+    mz: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    min_peak: float = 0.5,
+    power: int = 4,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vortex core position from the out-of-plane magnetisation.
+
+    The core is where |m_z| peaks. Its position is the centroid of (p m_z)^power over the cells
+    with p m_z above half the peak (p = sign of the peak), which resolves the position to a
+    small fraction of a cell.
+
+    Parameters
+    ----------
+    mz
+        m_z averaged over the thickness, shape ``(nx, ny)`` or ``(nt, nx, ny)`` (1).
+    x, y
+        Cell-centre coordinates (m) relative to the disk centre, shapes ``(nx,)``, ``(ny,)``.
+    min_peak
+        Below this peak |m_z| there is no core (expelled): NaN is returned.
+    power
+        Weight exponent.
+
+    Returns
+    -------
+    core_x, core_y
+        Core coordinates (m), scalars or arrays of shape ``(nt,)``; NaN where there is no core.
+    """
+    mz = np.asarray(mz, dtype=float)
+    single = mz.ndim == 2
+    frames = mz[None] if single else mz
+    nt = frames.shape[0]
+    flat = np.abs(frames).reshape(nt, -1)
+    peak_index = flat.argmax(axis=1)
+    peak = flat[np.arange(nt), peak_index]
+    sign = np.sign(frames.reshape(nt, -1)[np.arange(nt), peak_index])
+    signed = frames * sign[:, None, None]
+    weight = np.where(signed > 0.5 * peak[:, None, None], signed, 0.0) ** power
+    total = weight.sum(axis=(1, 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cx = np.einsum("tij,i->t", weight, x) / total
+        cy = np.einsum("tij,j->t", weight, y) / total
+    gone = peak < min_peak
+    cx[gone] = np.nan
+    cy[gone] = np.nan
+    return (cx[0], cy[0]) if single else (cx, cy)
+
+
+def timeseries_dataset(
+    device: Any,
+    problem: Problem,
+    spec: RunSpec,
+    *,
+    engine: str,
+    engine_version: str,
+    time: np.ndarray,
+    m_average: np.ndarray,
+    core: tuple[np.ndarray, np.ndarray] | None = None,
+    extra_attrs: dict[str, Any] | None = None,
+) -> xr.Dataset:
+    """Assemble one current's run in the DESIGN.md time-series schema.
+
+    Parameters
+    ----------
+    device
+        The device (``to_dict()``, ``kind``, ``area``; MTJs ``resistance(m)``).
+    problem, spec
+        What was run.
+    engine, engine_version
+        Who ran it.
+    time
+        Sample times (s), shape ``(nt,)``.
+    m_average
+        Average of m over the magnetic volume, shape ``(nt, 3)`` (1).
+    core
+        Vortex core (x, y) (m), shapes ``(nt,)``; None for devices without a vortex.
+    extra_attrs
+        More Dataset attrs (e.g. wall time, steps taken).
+    """
+    import xarray as xr
+
+    time = np.asarray(time, dtype=float)
+    m_average = np.asarray(m_average, dtype=float)
+    if m_average.shape != (time.size, 3):
+        raise ValueError(f"m_average has shape {m_average.shape}, expected ({time.size}, 3)")
+    current = spec.current_density * float(device.area)
+    coords = {
+        "current": ("current", [current], {"units": "A", "long_name": "drive current"}),
+        "current_density": ("current", [spec.current_density],
+                            {"units": "A/m^2", "long_name": "current density, + along +z"}),
+        "time": ("time", time, {"units": "s"}),
+    }
+    dims = ("current", "time")
+    data = {
+        name: (dims, m_average[None, :, i],
+               {"units": "1", "long_name": f"average {name} / Ms over the magnetic volume"})
+        for i, name in enumerate(("mx", "my", "mz"))
+    }
+    if core is not None:
+        for name, values in zip(("core_x", "core_y"), core, strict=True):
+            data[name] = (dims, np.asarray(values, float)[None, :],
+                          {"units": "m", "long_name": f"vortex core {name[-1]} from disk centre"})
+    resistance = getattr(device, "resistance", None)
+    if callable(resistance):
+        values = resistance(m_average)
+        if values is not None:
+            data["resistance"] = (dims, np.asarray(values, float)[None, :],
+                                  {"units": "ohm", "long_name": "R = R_P + dR (1 - m.m_ref)/2"})
+    attrs = {
+        "device": json.dumps(device.to_dict()),
+        "engine": engine,
+        "engine_version": engine_version,
+        "suite_version": suite_version(),
+        "cell_size": list(problem.cell),
+        "temperature": float(spec.temperature),
+        "seed": -1 if spec.seed is None else int(spec.seed),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "gamma0": problem.gamma0,
+        "run_spec": json.dumps(spec.to_dict()),
+    }
+    attrs.update(extra_attrs or {})
+    return xr.Dataset(data, coords=coords, attrs=attrs)

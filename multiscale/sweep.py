@@ -1,0 +1,321 @@
+"""Current sweeps of a micromagnetic device: relax once, one run per current, on dask.
+
+The device is relaxed once (``Engine.relax``); every current then starts from that state and
+records <m> and (vortex) the core position at a fixed sampling interval. Each current is one
+dask.distributed task (a local cluster of single-threaded workers by default, or an existing
+scheduler by address). Every run, the relaxation included, lives in the provenance store
+(:mod:`multiscale.store`) keyed by its inputs, so a rerun computes only the missing currents. A
+run that fails (diverges, engine error) is reported and the others go on.
+
+Config (TOML)::
+
+    [device]
+    type = "vortex"          # or "mtj"; other keys: the device's parameters (SI)
+    diameter = 200e-9
+    ...
+    [sweep]
+    engine = "builtin"
+    current_densities = [2.0e10, 2.5e10]   # A/m^2, + along +z
+    duration = 20e-9
+    ...
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+import tomllib
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from multiscale.config import fail, parse, spec, to_dict
+from multiscale.errors import InputError
+
+__all__ = ["SweepSettings", "SweepResult", "load_sweep_config", "parse_device", "run_sweep"]
+
+ENGINES = ("builtin", "magnumnp", "oommf")
+
+# unit and checks of each device parameter (the device classes hold the defaults)
+_PARAMETER_SPECS: dict[str, dict[str, Any]] = {
+    "diameter": {"unit": "m", "gt": 0}, "length": {"unit": "m", "gt": 0},
+    "width": {"unit": "m", "gt": 0}, "thickness": {"unit": "m", "gt": 0},
+    "cell_size": {"unit": "m", "gt": 0}, "cell_z": {"unit": "m", "gt": 0},
+    "Ms": {"unit": "A/m", "gt": 0}, "A": {"unit": "J/m", "gt": 0},
+    "alpha": {"unit": "1", "gt": 0}, "gamma0": {"unit": "m/(A s)", "gt": 0},
+    "P": {"unit": "1", "ge": 0, "le": 1}, "Lambda": {"unit": "1", "ge": 1},
+    "eps_prime": {"unit": "1"}, "polarizer": {"unit": "1"},
+    "bias_field": {"unit": "A/m"}, "relax_field": {"unit": "A/m"},
+    "core_shift": {"unit": "m"}, "core_radius": {"unit": "m", "gt": 0},
+    "chirality": {"choices": (1, -1)}, "core_polarity": {"choices": (1, -1)},
+    "shape": {"choices": ("ellipse", "rectangle")},
+    "anisotropy_K": {"unit": "J/m^3"}, "anisotropy_axis": {"unit": "1"},
+    "initial_direction": {"unit": "1"}, "initial_tilt": {"unit": "rad"},
+    "resistance_P": {"unit": "ohm", "ge": 0}, "resistance_change": {"unit": "ohm", "ge": 0},
+    "reference": {"unit": "1"}, "oersted_field": {},
+}
+
+
+def _config_class(device_cls: type) -> type:
+    """A config dataclass with the device's fields, defaults, units and checks."""
+    hints = typing.get_type_hints(device_cls)
+    fields = []
+    for f in dataclasses.fields(device_cls):
+        tp = hints[f.name]
+        fields.append((f.name, tp, spec(f.default, **_PARAMETER_SPECS.get(f.name, {}))))
+    return dataclasses.make_dataclass(f"{device_cls.__name__}Config", fields, frozen=True)
+
+
+def parse_device(table: Any, where: str = "device") -> Any:
+    """A device of :mod:`micromag.devices` from a ``[device]`` table with ``type``."""
+    from micromag.devices import DEVICE_TYPES
+
+    if not isinstance(table, dict):
+        fail(where, table, "must be a table with a 'type' key")
+    table = dict(table)
+    kind = table.pop("type", None)
+    if kind not in DEVICE_TYPES:
+        fail(f"{where}.type", kind, f"must be one of {sorted(DEVICE_TYPES)}")
+    device_cls = DEVICE_TYPES[kind]
+    config = parse(_config_class(device_cls), table, where=where)
+    try:
+        return device_cls(**{f.name: getattr(config, f.name)
+                             for f in dataclasses.fields(config)})
+    except ValueError as error:  # cross-field checks (cell larger than the device, ...)
+        raise InputError(f"{where}: {error}") from None
+
+
+@dataclass(frozen=True)
+class SweepSettings:
+    """The ``[sweep]`` table."""
+
+    engine: str = spec("builtin", choices=ENGINES, help="micromagnetic engine")
+    current_densities: list[float] = spec([2.0e10], unit="A/m^2",
+                                          help="current densities, + along +z")
+    duration: float = spec(10e-9, unit="s", gt=0, help="simulated time per current")
+    sampling_interval: float = spec(10e-12, unit="s", gt=0, help="time between samples")
+    temperature: float = spec(0.0, unit="K", ge=0, help="temperature")
+    seed: int = spec(0, ge=0, help="seed of the thermal field")
+    tolerance: float = spec(1e-5, gt=0, lt=1, help="relative tolerance of adaptive steps")
+    thermal_time_step: float = spec(1e-13, unit="s", gt=0, help="fixed step for T > 0")
+    relax: bool = spec(True, help="relax the device once before the runs")
+    workers: int = spec(0, ge=0, help="local dask workers (0: one per core)")
+
+    def __post_init__(self) -> None:
+        if not self.current_densities:
+            fail("sweep.current_densities", self.current_densities, "must not be empty")
+        if len(set(self.current_densities)) != len(self.current_densities):
+            fail("sweep.current_densities", self.current_densities, "must not repeat a value")
+        if self.sampling_interval > self.duration:
+            fail("sweep.sampling_interval", self.sampling_interval,
+                 f"must be <= sweep.duration = {self.duration} s")
+        if self.thermal_time_step > self.sampling_interval:
+            fail("sweep.thermal_time_step", self.thermal_time_step,
+                 "must be <= sweep.sampling_interval")
+
+
+def load_sweep_config(path: str | Path) -> tuple[Any, SweepSettings]:
+    """(device, settings) from a TOML file with ``[device]`` and ``[sweep]`` tables."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"config file {str(path)!r} does not exist")
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"config file {str(path)!r} is not valid TOML: {error}") from None
+    unknown = sorted(set(data) - {"device", "sweep"})
+    if unknown:
+        fail(unknown[0], data[unknown[0]], "unknown section; allowed: [device], [sweep]")
+    if "device" not in data:
+        raise InputError("device: required section is missing")
+    device = parse_device(data["device"])
+    settings = parse(SweepSettings, data.get("sweep", {}), where="sweep")
+    return device, settings
+
+
+@dataclass
+class SweepResult:
+    """What :func:`run_sweep` did."""
+
+    dataset: Any  #: xarray Dataset of the successful currents (DESIGN time-series schema)
+    computed: int
+    reused: int
+    failed: dict[float, str]  #: current density -> error message
+    wall_s: float
+
+
+def _run_one(engine_name: str, device_dict: dict, spec_dict: dict, initial_path: str | None,
+             store_root: str, inputs: dict, engine_version: str) -> str:
+    """One current (a dask task): run, write ``timeseries.nc`` into its store folder."""
+    import numpy as np
+
+    from micromag.devices import device_from_dict
+    from micromag.engines.base import RunSpec, get_engine
+    from multiscale.store import Store, write_dataset
+
+    device = device_from_dict(device_dict)
+    engine = get_engine(engine_name)
+    initial = None if initial_path is None else np.load(initial_path)
+    run_spec = RunSpec(**spec_dict, initial_state=initial)
+    store = Store(store_root)
+    with store.record(inputs, seed=run_spec.seed, engine=engine_name,
+                      engine_version=engine_version) as run:
+        dataset = engine.run(device, run_spec)
+        write_dataset(dataset, run.path / "timeseries.nc")
+        run.note(core_lost=bool(np.isnan(dataset.get("core_x", dataset.mx)).any()))
+    return str(run.path)
+
+
+def _relaxed_state(engine: Any, device: Any, store: Any, progress: bool) -> str:
+    """Path of the relaxed magnetisation (``m.npy``), computed once and stored."""
+    import numpy as np
+
+    inputs = {"kind": "relax", "device": device.to_dict(), "engine": engine.name}
+    version = engine.version()
+    found = store.find(inputs, engine=engine.name, engine_version=version)
+    if found is not None:
+        return str(found / "m.npy")
+    if progress:
+        print(f"relaxing the device with {engine.name} ...", flush=True)
+    with store.record(inputs, engine=engine.name, engine_version=version) as run:
+        m = engine.relax(device)
+        tmp = run.path / "m.tmp.npy"
+        np.save(tmp, m)
+        os.replace(tmp, run.path / "m.npy")
+    return str(run.path / "m.npy")
+
+
+def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None,
+              out: str | Path = "sweep", store_root: str | Path | None = None,
+              scheduler: str | None = None, progress: bool = True) -> SweepResult:
+    """Relax ``device`` once and run every current of ``settings``; write ``out/timeseries.nc``.
+
+    Parameters
+    ----------
+    device
+        A device of :mod:`micromag.devices`.
+    settings
+        The ``[sweep]`` settings.
+    engine
+        Engine name overriding ``settings.engine``.
+    out
+        Output folder: ``timeseries.nc`` (DESIGN schema, successful currents in increasing
+        order), ``info.json``, and the store under ``out/store`` unless ``store_root`` is given.
+    scheduler
+        Address of an existing dask scheduler; None: a local cluster of single-threaded workers.
+    progress
+        Show a tqdm progress bar.
+    """
+    import numpy as np
+    import xarray as xr
+
+    from micromag.engines.base import RunSpec, get_engine
+    from multiscale.store import Store, write_dataset, write_json
+
+    started = time.time()
+    name = engine or settings.engine
+    if name not in ENGINES:
+        fail("engine", name, f"must be one of {list(ENGINES)}")
+    eng = get_engine(name)
+    ok, reason = eng.availability()
+    if not ok:
+        raise InputError(f"engine = {name!r} cannot run here: {reason}")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    store = Store(store_root if store_root is not None else out / "store")
+    version = eng.version()
+
+    specs = []
+    for J in sorted(settings.current_densities):
+        run_spec = RunSpec(current_density=J, duration=settings.duration,
+                           sampling_interval=settings.sampling_interval,
+                           temperature=settings.temperature,
+                           seed=settings.seed if settings.temperature > 0 else None,
+                           tolerance=settings.tolerance,
+                           thermal_time_step=min(settings.thermal_time_step,
+                                                 settings.sampling_interval))
+        eng.check(device, run_spec)  # unsupported terms: an error before anything runs
+        specs.append(run_spec)
+    initial = _relaxed_state(eng, device, store, progress) if settings.relax else None
+    device_dict = device.to_dict()
+
+    folders: dict[float, Path] = {}
+    pending = []
+    for run_spec in specs:
+        inputs = {"kind": "current", "device": device_dict, "engine": name,
+                  "run": run_spec.to_dict(),
+                  "initial": None if initial is None else Path(initial).parent.name}
+        found = store.find(inputs, engine=name, engine_version=version)
+        if found is not None:
+            folders[run_spec.current_density] = found
+        else:
+            pending.append((run_spec, inputs))
+    reused = len(folders)
+    failed: dict[float, str] = {}
+    if pending:
+        failed = _compute(pending, name, device_dict, initial, store, version, folders,
+                          scheduler, settings.workers, progress)
+
+    datasets = [xr.load_dataset(folders[J] / "timeseries.nc", engine="h5netcdf")
+                for J in sorted(folders)]
+    if datasets:
+        dataset = xr.concat(datasets, dim="current", combine_attrs="drop_conflicts")
+        for key in ("run_spec", "wall_s", "wall_time_s", "steps", "steps_accepted",
+                    "steps_rejected", "field_evaluations"):  # per-run figures: in the store
+            dataset.attrs.pop(key, None)
+        dataset.attrs["failed_current_densities"] = np.array(sorted(failed), dtype=float)
+        dataset.attrs["created"] = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+        write_dataset(dataset, out / "timeseries.nc")
+    else:
+        dataset = None
+    wall = time.time() - started
+    write_json({"config": {"device": device_dict, "sweep": to_dict(settings), "engine": name},
+                "engine_version": version, "computed": len(pending) - len(failed),
+                "reused": reused, "failed": {str(k): v for k, v in failed.items()},
+                "runs": {str(k): str(v) for k, v in folders.items()}, "wall_s": wall,
+                "success": not failed}, out / "info.json")
+    return SweepResult(dataset, len(pending) - len(failed), reused, failed, wall)
+
+
+def _compute(pending: list, name: str, device_dict: dict, initial: str | None, store: Any,
+             version: str, folders: dict, scheduler: str | None, workers: int,
+             progress: bool) -> dict[float, str]:
+    """Run the pending currents on dask; fill ``folders``; return the failures."""
+    from dask.distributed import Client, LocalCluster, as_completed
+    from tqdm.auto import tqdm
+
+    for key in ("OMP_NUM_THREADS", "NUMBA_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(key, "1")
+    cluster = None
+    if scheduler is None:
+        n_workers = workers or os.cpu_count() or 1
+        cluster = LocalCluster(n_workers=min(n_workers, len(pending)), threads_per_worker=1,
+                               processes=True, dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    failed: dict[float, str] = {}
+    try:
+        futures = {}
+        for run_spec, inputs in pending:
+            future = client.submit(_run_one, name, device_dict, run_spec.to_dict(), initial,
+                                   str(store.root), inputs, version, pure=False)
+            futures[future] = run_spec.current_density
+        bar = tqdm(total=len(futures), desc=f"sweep ({name})", unit="current",
+                   disable=not progress)
+        for future in as_completed(futures):
+            J = futures[future]
+            try:
+                folders[J] = Path(future.result())
+            except Exception as error:  # report, keep the others going
+                failed[J] = f"{type(error).__name__}: {str(error).splitlines()[0]}"
+                bar.write(f"current density {J:.4g} A/m^2 failed: {failed[J]}")
+            bar.update(1)
+        bar.close()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return failed
