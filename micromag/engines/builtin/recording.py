@@ -1,0 +1,91 @@
+"""Samples of a run: averages and vortex-core positions at fixed times."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import kernels
+
+__all__ = ["Recorder", "Trajectory"]
+
+
+@dataclass
+class Trajectory:
+    """Samples of one run.
+
+    Attributes
+    ----------
+    time : ndarray (n,)
+        Sample times (s).
+    m : ndarray (n, 3)
+        Volume (Ms-weighted) average of the unit magnetisation.
+    core : ndarray (n, 2) or None
+        Vortex core position (m) relative to the mesh centre, NaN without a core.
+    final : ndarray (3, nx, ny, nz)
+        Magnetisation at the end.
+    """
+
+    time: np.ndarray
+    m: np.ndarray
+    core: np.ndarray | None
+    final: np.ndarray
+    accepted_steps: int = 0
+    rejected_steps: int = 0
+    field_evaluations: int = 0
+    wall_time: float = 0.0
+    seed: int | None = None
+    stats: dict = field(default_factory=dict)
+
+
+
+class Recorder:
+    """Averages and vortex-core positions at the sample times."""
+
+    def __init__(self, sim: Any, count: int, interval: float, record_core: bool,
+                 core_function: Callable | None = None):
+        self.sim = sim
+        self.core_function = core_function
+        self.count = count
+        self.interval = interval
+        self.index = 0
+        self.times = np.zeros(count)
+        self.m = np.zeros((count, 3))
+        self.record_core = record_core
+        self.core = np.full((count, 2), np.nan) if record_core else None
+        nx, ny, _ = sim.n
+        self.layer = np.zeros((nx, ny))
+        self.weight = np.ascontiguousarray(sim.ms.sum(axis=2))
+        self.x = (np.arange(nx) + 0.5 - nx / 2) * sim.cell[0]
+        self.y = (np.arange(ny) + 0.5 - ny / 2) * sim.cell[1]
+
+    @property
+    def full(self) -> bool:
+        return self.index >= self.count
+
+    @property
+    def next_time(self) -> float:
+        return self.index * self.interval
+
+    def record(self, t, m):
+        if self.full:
+            return
+        mean = self.m[self.index]
+        kernels.mean_and_layer(m, self.sim.ms, mean, self.layer)
+        self.times[self.index] = t
+        if self.record_core:
+            if self.core_function is not None:
+                self.core[self.index] = self.core_function(self.layer)
+            else:
+                self.core[self.index] = kernels.vortex_core(self.layer, self.weight, self.x,
+                                                            self.y, 3)
+        self.index += 1
+
+    def trajectory(self, final) -> Trajectory:
+        k = self.index
+        return Trajectory(time=self.times[:k].copy(), m=self.m[:k].copy(),
+                          core=None if self.core is None else self.core[:k].copy(),
+                          final=final.copy())
