@@ -1,0 +1,505 @@
+"""Device-parameter studies: accuracy over a grid (or list) of parameters, every point a dask task.
+
+A study is stated at one of two levels:
+
+- ``level = "compact"``: from the compact model onward. The base model is the reference
+  oscillator of :func:`network.vowels.default_oscillators` or an AutoOscillator JSON
+  (``model``); a point changes model parameters (``f0``, ``N``, ``df_dI``, ``gamma_g``, ``Q``,
+  ``I_th``, ``mode_energy``), the network's (``temperature``, ``spread``,
+  ``coupling_strength``, ``coupling_phase``, ``device_seed``), or the Gilbert damping
+  ``damping``. A ``damping`` value α scales Γ_G and I_th together by α/``alpha_ref``: in the
+  auto-oscillator theory both are proportional to α (Γ_G = α ω_0 times a mode factor, and the
+  threshold is reached when the spin-torque anti-damping σI equals Γ_G with σ independent of
+  α; Slavin & Tiberkevich, IEEE Trans. Magn. 45, 1875 (2009), eqs. for Γ_G and I_th). f0, N,
+  Q and λ do not depend on α at this order.
+- ``level = "chain"``: through micromagnetics. A point changes device parameters (``alpha``,
+  ``Ms``, ``diameter``, ``thickness``, ...) of the chain config ``chain`` (or network keys as
+  above); every device is swept (its currents dask tasks), calibrated and classified
+  (:mod:`multiscale.pipeline`). When ``alpha`` is swept, the sweep's current densities scale
+  by alpha/alpha_base: threshold and expulsion currents of the vortex disks mapped here both
+  scale with α (100 nm x 10 nm permalloy: orbit decays at 1.5, 3.0, 15e10 A/m² and is
+  expelled at 2.0, 4.0, 19e10 A/m² for α = 0.005, 0.01, 0.05), so the window is followed.
+
+Every point is one task of :func:`multiscale.tasks.run_tasks` (a local cluster of
+single-threaded workers by default, ``scheduler`` for an existing one, e.g. a dask-jobqueue
+``SLURMCluster``, see :mod:`multiscale.tasks`). Each finished point is a folder of the
+provenance store keyed by its inputs, so an interrupted study resumes and computes only the
+missing points. The result is one xarray Dataset with a dimension per swept parameter (grid) or
+a ``point`` dimension (list).
+
+Config (TOML)::
+
+    [study]
+    level = "compact"
+    model = "reference"
+    alpha_ref = 0.01
+    [study.grid]
+    damping = [0.005, 0.0075, 0.01, 0.0125]
+    temperature = [0.0, 300.0, 600.0]
+    [classify.task]   # ... the network tables of ``multiscale classify``
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import math
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from multiscale.config import fail, parse, spec, to_dict
+from multiscale.errors import InputError
+
+__all__ = ["StudySettings", "Study", "load_study", "parse_study", "run_study", "evaluate_point",
+           "plot_study", "MODEL_KEYS", "NETWORK_KEYS"]
+
+MODEL_KEYS = ("f0", "N", "df_dI", "gamma_g", "Q", "I_th", "mode_energy")
+NETWORK_KEYS = ("temperature", "spread", "coupling_strength", "coupling_phase", "device_seed")
+UNITS = {"f0": "Hz", "N": "Hz", "df_dI": "Hz/A", "gamma_g": "1/s", "Q": "1", "I_th": "A",
+         "mode_energy": "J", "temperature": "K", "spread": "1", "coupling_strength": "1/s",
+         "coupling_phase": "rad", "device_seed": "1", "damping": "1", "alpha": "1",
+         "Ms": "A/m", "A": "J/m", "diameter": "m", "thickness": "m", "P": "1"}
+SECTIONS = ("study", "classify")
+
+
+@dataclass(frozen=True)
+class StudySettings:
+    """The ``[study]`` table."""
+
+    level: str = spec("compact", choices=("compact", "chain"),
+                      help="from the compact model onward, or through micromagnetics")
+    model: str = spec("reference", help="compact level: 'reference' or an AutoOscillator JSON")
+    chain: str = spec("", help="chain level: chain config ('' = the embedded default)")
+    alpha_ref: float = spec(0.01, gt=0, help="Gilbert damping the base model stands for")
+    plan: str = spec("fixed", choices=("fixed", "adapted"),
+                     help="compact level: keep the network's plan, or map it onto each point")
+    grid: dict[str, list] = spec({}, help="parameter -> list of values (a grid over all)")
+    points: list[dict[str, float]] = spec([], help="a list of points: parameter -> value")
+
+    def __post_init__(self) -> None:
+        if bool(self.grid) == bool(self.points):
+            fail("study.grid", self.grid, "give exactly one of study.grid or study.points")
+        for name, values in self.grid.items():
+            if not isinstance(values, list) or not values:
+                fail(f"study.grid.{name}", values, "must be a non-empty list of numbers")
+            if len(set(values)) != len(values):
+                fail(f"study.grid.{name}", values, "must not repeat a value")
+            for v in values:
+                if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+                    fail(f"study.grid.{name}", values, "must be a list of finite numbers")
+        if self.points:
+            names = set(self.points[0])
+            for i, point in enumerate(self.points):
+                if set(point) != names:
+                    fail(f"study.points[{i}]", point, f"every point needs the keys {sorted(names)}")
+
+
+@dataclass(frozen=True)
+class Study:
+    """A parsed study: settings, the network config, and the base chain config (chain level)."""
+
+    settings: StudySettings
+    classify: Any
+    chain: Any = None
+    base_model: Any = None
+
+    @property
+    def parameters(self) -> list[str]:
+        return list(self.settings.grid) if self.settings.grid else list(self.settings.points[0])
+
+    def point_values(self) -> list[dict]:
+        """Every point as a dict parameter -> value, grid in C order."""
+        if self.settings.grid:
+            names = self.parameters
+            return [dict(zip(names, values, strict=True))
+                    for values in itertools.product(*(self.settings.grid[n] for n in names))]
+        return [dict(p) for p in self.settings.points]
+
+
+def parse_study(data: dict, base: Path | None = None) -> Study:
+    """A :class:`Study` from a TOML mapping; relative paths resolve against ``base``."""
+    from multiscale.pipeline import load_chain_config, parse_classify
+
+    unknown = sorted(set(data) - set(SECTIONS))
+    if unknown:
+        fail(unknown[0], data[unknown[0]], f"unknown section; allowed: {list(SECTIONS)}")
+    if "study" not in data:
+        raise InputError("study: required section is missing")
+    settings = parse(StudySettings, data["study"], where="study")
+    classify = parse_classify(data.get("classify", {}))
+    names = list(settings.grid) if settings.grid else list(settings.points[0])
+    chain, model = None, None
+    if settings.level == "compact":
+        allowed = (*MODEL_KEYS, *NETWORK_KEYS, "damping")
+        model = _base_model(settings.model, base)
+    else:
+        path = None
+        if settings.chain:
+            path = Path(settings.chain)
+            if base is not None and not path.is_absolute():
+                path = base / path
+        chain = load_chain_config(path)
+        allowed = (*[f.name for f in dataclasses.fields(chain.device)], *NETWORK_KEYS)
+    for name in names:
+        if name not in allowed:
+            where = "study.grid" if settings.grid else "study.points"
+            fail(f"{where}.{name}", name, f"unknown parameter at level {settings.level!r}; "
+                 f"allowed: {sorted(allowed)}")
+    study = Study(settings, classify, chain, model)
+    if settings.level == "chain":  # every device must parse before anything runs
+        for point in study.point_values():
+            _chain_config_for(study, point)
+    return study
+
+
+def load_study(path: str | Path) -> Study:
+    """Read a study config (TOML)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"config file {str(path)!r} does not exist")
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"config file {str(path)!r} is not valid TOML: {error}") from None
+    return parse_study(data, base=path.resolve().parent)
+
+
+def _base_model(name: str, base: Path | None):
+    from compact.model import AutoOscillator
+    from multiscale.pipeline import _reference_oscillator
+
+    if name == "reference":
+        return _reference_oscillator()
+    path = Path(name)
+    if base is not None and not path.is_absolute():
+        path = base / path
+    if not path.is_file():
+        fail("study.model", name, "must be 'reference' or an existing AutoOscillator JSON file")
+    try:
+        return AutoOscillator.from_json(path)
+    except (ValueError, TypeError) as error:
+        fail("study.model", name, f"not an AutoOscillator JSON ({error})")
+
+
+def _network_overrides(classify: Any, point: dict) -> Any:
+    changes = {k: (int(v) if k == "device_seed" else float(v)) for k, v in point.items()
+               if k in NETWORK_KEYS}
+    if not changes:
+        return classify
+    from multiscale.pipeline import parse_classify
+
+    data = to_dict(classify)
+    data["network"].update(changes)
+    return parse_classify(data)
+
+
+def _compact_point(study: Study, point: dict) -> tuple[Any, Any]:
+    """(model, classify config) of a compact-level point."""
+    from multiscale.pipeline import adapt_plan
+
+    model = study.base_model
+    changes = {k: float(v) for k, v in point.items() if k in MODEL_KEYS}
+    if "damping" in point:
+        ratio = float(point["damping"]) / study.settings.alpha_ref
+        if ratio <= 0:
+            fail("study.damping", point["damping"], "must be > 0")
+        changes.setdefault("gamma_g", model.gamma_g * ratio)
+        changes.setdefault("I_th", model.I_th * ratio)
+    try:
+        model = dataclasses.replace(model, **changes)
+    except ValueError as error:
+        raise InputError(f"study point {point}: {error}") from None
+    classify = _network_overrides(study.classify, point)
+    if study.settings.plan == "adapted":
+        lo, hi = classify.network.current_range
+        ratio = model.I_th / study.base_model.I_th  # the same supercriticality range
+        classify, _ = adapt_plan(classify, model, (lo * ratio, hi * ratio))
+    return model, classify
+
+
+def _chain_config_for(study: Study, point: dict) -> Any:
+    from multiscale.pipeline import parse_chain_config
+
+    device = {k: v for k, v in point.items() if k not in NETWORK_KEYS}
+    config = parse_chain_config(study.chain.raw, overrides=device)
+    if "alpha" in point:  # the window of steady orbits moves with alpha: follow it
+        ratio = float(point["alpha"]) / study.chain.device.alpha
+        sweep = dataclasses.replace(
+            config.sweep, current_densities=[j * ratio for j in config.sweep.current_densities])
+        config = dataclasses.replace(config, sweep=sweep)
+    return dataclasses.replace(config, classify=_network_overrides(config.classify, point))
+
+
+# ---------------------------------------------------------------------------- one point
+def evaluate_point(task: dict) -> dict:
+    """One study point (a dask task): train and test, store ``result.json``, return it.
+
+    ``task`` holds ``store`` (root), ``inputs`` (the store key), and either ``model`` and
+    ``classify`` (compact level) or ``chain`` (raw chain config), ``overrides`` and ``sweep``
+    (the folder of the device's sweep; chain level). A network that cannot be built for this
+    point (bands out of its reach, ...) is a result too: NaN accuracy and the reason.
+    """
+    from compact.model import AutoOscillator
+    from multiscale.pipeline import NetworkPlanError, parse_classify, train_and_test
+    from multiscale.store import Store, write_json
+
+    store = Store(task["store"])
+    found = store.find(task["inputs"], engine="network")
+    if found is not None:
+        return json.loads((found / "result.json").read_text())
+    with store.record(task["inputs"], engine="network") as run:
+        result: dict[str, Any] = {"error": None}
+        try:
+            if "chain" in task:
+                result.update(_chain_tail(task, store))
+            else:
+                model = AutoOscillator.from_dict(task["model"])
+                classify = parse_classify(task["classify"])
+                trained = train_and_test(classify, model)
+                mid = float(sum(classify.network.current_range) / 2)
+                hot = dataclasses.replace(model, temperature=classify.network.temperature)
+                result.update(
+                    accuracy_train=trained["accuracy_train"],
+                    accuracy_test=trained["accuracy_test"],
+                    linewidth=float(hot.linewidth(mid)),
+                    locking_half_width=float(model.locking_range(
+                        mid, classify.network.source_amplitude[0])),
+                    **{k: getattr(model, k) for k in MODEL_KEYS})
+        except NetworkPlanError as error:  # this point has no working network: a result, NaN
+            result.update(accuracy_train=math.nan, accuracy_test=math.nan, error=str(error))
+        write_json(result, run.path / "result.json")
+    return json.loads((run.path / "result.json").read_text())
+
+
+def _chain_tail(task: dict, store: Any) -> dict:
+    """Calibration and classify of one swept device (chain level)."""
+    import xarray as xr
+
+    from multiscale.pipeline import _stage_calibration, _stage_classify, parse_chain_config
+
+    config = parse_chain_config(task["chain"], overrides=task["overrides"])
+    config = dataclasses.replace(
+        config, classify=_network_overrides(config.classify, task["network"]))
+    folder = Path(task["sweep"])
+    sweep = {"dataset": xr.load_dataset(folder / "timeseries.nc", engine="h5netcdf"),
+             "runs": task["runs"]}
+    calibration = _stage_calibration(config, sweep, store)
+    classify = _stage_classify(config, calibration["model"], calibration["calibration"], store,
+                               progress=False)
+    model = calibration["model"]
+    return {"accuracy_train": classify["summary"]["accuracy_train"],
+            "accuracy_test": classify["summary"]["accuracy_test"],
+            **{k: getattr(model, k) for k in MODEL_KEYS}}
+
+
+# ---------------------------------------------------------------------------- the study
+@dataclass
+class StudyResult:
+    dataset: Any
+    computed: int
+    reused: int
+    failed: dict
+    wall_s: float
+    figures: list
+
+
+def _tasks(study: Study, store: Any, client: Any, out: Path, progress: bool) -> list[dict]:
+    """The task dict of every point (chain level: sweeps every device first)."""
+    tasks = []
+    for point in study.point_values():
+        if study.settings.level == "compact":
+            model, classify = _compact_point(study, point)
+            inputs = {"kind": "study-point", "level": "compact", "model": model.to_dict(),
+                      "classify": to_dict(classify)}
+            tasks.append({"store": str(store.root), "inputs": inputs, "point": point,
+                          "model": model.to_dict(), "classify": to_dict(classify)})
+        else:
+            tasks.append(_chain_task(study, point, store, client, out, progress))
+    return tasks
+
+
+def _chain_task(study: Study, point: dict, store: Any, client: Any, out: Path,
+                progress: bool) -> dict:
+    from multiscale.store import input_hash
+    from multiscale.sweep import run_sweep
+
+    config = _chain_config_for(study, point)
+    device = config.device.to_dict()
+    folder = out / "sweeps" / input_hash({"device": device, "sweep": to_dict(config.sweep)}, {})
+    result = run_sweep(config.device, config.sweep, out=folder, store_root=store.root,
+                       scheduler=client.scheduler.address, progress=progress)
+    info = json.loads((folder / "info.json").read_text())
+    overrides = {k: v for k, v in point.items() if k not in NETWORK_KEYS}
+    network = {k: v for k, v in point.items() if k in NETWORK_KEYS}
+    inputs = {"kind": "study-point", "level": "chain", "device": device,
+              "sweep_runs": sorted(Path(p).name for p in info["runs"].values()),
+              "config": config.to_dict()}
+    del result
+    return {"store": str(store.root), "inputs": inputs, "point": point, "chain": config.raw,
+            "overrides": overrides, "network": network, "sweep": str(folder),
+            "runs": sorted(Path(p).name for p in info["runs"].values())}
+
+
+VARIABLES = {"accuracy_test": ("1", "test accuracy (mean over folds)"),
+             "accuracy_train": ("1", "training accuracy (mean over folds)"),
+             "f0": ("Hz", "f0 of the model"), "I_th": ("A", "threshold current"),
+             "gamma_g": ("1/s", "linear damping rate"), "N": ("Hz", "nonlinear shift"),
+             "Q": ("1", "nonlinear damping"), "df_dI": ("Hz/A", "current tuning"),
+             "mode_energy": ("J", "mode energy"),
+             "linewidth": ("Hz", "thermal linewidth at mid current range"),
+             "locking_half_width": ("Hz", "locking half-width to source A at mid range")}
+
+
+def study_dataset(study: Study, results: list[dict]):
+    """One Dataset: a dimension per grid parameter (or ``point``), the results as variables."""
+    import numpy as np
+    import xarray as xr
+
+    names = study.parameters
+    shape = ([len(study.settings.grid[n]) for n in names] if study.settings.grid
+             else [len(results)])
+    data = {}
+    for var, (unit, long_name) in VARIABLES.items():
+        values = np.array([float(r.get(var, np.nan)) if r is not None else np.nan
+                           for r in results]).reshape(shape)
+        if np.all(np.isnan(values)) and var not in ("accuracy_test", "accuracy_train"):
+            continue
+        dims = names if study.settings.grid else ["point"]
+        data[var] = (dims, values, {"units": unit, "long_name": long_name})
+    errors = np.array([(r or {}).get("error") or "" for r in results], dtype=object)
+    dims = names if study.settings.grid else ["point"]
+    data["error"] = (dims, errors.reshape(shape).astype(str))
+    if study.settings.grid:
+        coords = {n: (n, np.asarray(study.settings.grid[n], float),
+                      {"units": UNITS.get(n, "")}) for n in names}
+    else:
+        coords = {n: ("point", np.asarray([p[n] for p in study.settings.points], float),
+                      {"units": UNITS.get(n, "")}) for n in names}
+    ds = xr.Dataset(data, coords=coords)
+    ds.attrs.update(level=study.settings.level, parameters=json.dumps(names),
+                    alpha_ref=study.settings.alpha_ref, plan=study.settings.plan,
+                    config=json.dumps({"study": to_dict(study.settings),
+                                       "classify": to_dict(study.classify)}))
+    return ds
+
+
+def run_study(study: Study, *, out: str | Path = "study", store_root: str | Path | None = None,
+              scheduler: str | None = None, workers: int | None = None,
+              progress: bool = True) -> StudyResult:
+    """Run every missing point on dask; write ``out/study.nc`` and the figures.
+
+    Parameters
+    ----------
+    study
+        From :func:`load_study`.
+    out
+        Output folder: ``study.nc``, ``info.json``, figures; the store in ``out/store`` unless
+        ``store_root`` is given.
+    scheduler, workers
+        An existing dask scheduler's address, or the number of local single-threaded workers
+        (default one per core).
+    """
+    from multiscale.store import Store, record_run, write_dataset
+    from multiscale.tasks import dask_client, run_tasks
+
+    started = time.time()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    store = Store(store_root if store_root is not None else out / "store")
+    inputs = {"kind": "study", "settings": to_dict(study.settings),
+              "classify": to_dict(study.classify), "store": str(store.root.resolve())}
+    from multiscale import datasets
+
+    datasets.hillenbrand(study.classify.task.data or None)  # missing data: say so now
+    with record_run(out, inputs) as record:
+        with dask_client(scheduler, workers) as client:
+            tasks = _tasks(study, store, client, out, progress)
+            results: list[dict | None] = [None] * len(tasks)
+            missing = []
+            for i, task in enumerate(tasks):
+                found = store.find(task["inputs"], engine="network")
+                if found is not None:
+                    results[i] = json.loads((found / "result.json").read_text())
+                else:
+                    missing.append(i)
+            outcomes = run_tasks(evaluate_point, [tasks[i] for i in missing], client=client,
+                                 description=f"study ({len(missing)} of {len(tasks)} points)",
+                                 progress=progress)
+        failed = {}
+        for i, outcome in zip(missing, outcomes, strict=True):
+            if outcome.ok:
+                results[i] = outcome.result
+            else:
+                failed[json.dumps(tasks[i]["point"])] = outcome.error
+        ds = study_dataset(study, results)
+        write_dataset(ds, out / "study.nc")
+        figures = plot_study(ds, out)
+        wall = time.time() - started
+        record.note(computed=len(missing) - len(failed), reused=len(tasks) - len(missing),
+                    failed=failed, wall_s=wall, figures=[str(f) for f in figures])
+    return StudyResult(ds, len(missing) - len(failed), len(tasks) - len(missing), failed, wall,
+                       figures)
+
+
+def plot_study(ds: Any, out: str | Path) -> list[Path]:
+    """Accuracy against each parameter (lines over the others) and a heat map of two."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from multiscale.store import write_figure
+
+    out = Path(out)
+    names = json.loads(ds.attrs["parameters"])
+    grid = "point" not in ds.dims
+    accuracy = ds["accuracy_test"]
+    written = []
+
+    def label(name: str) -> str:
+        unit = UNITS.get(name, "")
+        return f"{name} ({unit})" if unit and unit != "1" else name
+
+    first = names[0]
+    fig, ax = plt.subplots(figsize=(6.0, 4.0), constrained_layout=True)
+    if grid and len(names) >= 2:
+        second = names[1]
+        rest = [n for n in names[2:]]
+        acc = accuracy.mean(rest) if rest else accuracy
+        for value in ds[second].values:
+            ax.plot(ds[first].values, acc.sel({second: value}).values, "o-",
+                    label=f"{second} = {value:g}")
+        ax.legend(frameon=False, fontsize=8)
+    elif grid:
+        ax.plot(ds[first].values, accuracy.values, "o-", label="test")
+        ax.plot(ds[first].values, ds["accuracy_train"].values, "s--", label="train")
+        ax.legend(frameon=False)
+    else:
+        ax.plot(ds[first].values, accuracy.values, "o")
+    ax.set(xlabel=label(first), ylabel="test accuracy", ylim=(0, 1.02),
+           title=f"accuracy against {first}")
+    written.append(write_figure(fig, out / f"accuracy_vs_{first}.png"))
+    plt.close(fig)
+    if grid and len(names) >= 2:
+        second = names[1]
+        rest = names[2:]
+        acc = accuracy.mean(rest) if rest else accuracy
+        fig, ax = plt.subplots(figsize=(6.0, 4.5), constrained_layout=True)
+        values = acc.transpose(second, first).values
+        mesh = ax.pcolormesh(np.arange(len(ds[first])), np.arange(len(ds[second])), values,
+                             vmin=0, vmax=1, cmap="viridis", shading="nearest")
+        for (j, i), v in np.ndenumerate(values):
+            ax.text(i, j, "–" if np.isnan(v) else f"{v:.2f}", ha="center", va="center",
+                    color="w" if not np.isnan(v) and v < 0.6 else "k", fontsize=8)
+        ax.set_xticks(np.arange(len(ds[first])), [f"{v:g}" for v in ds[first].values])
+        ax.set_yticks(np.arange(len(ds[second])), [f"{v:g}" for v in ds[second].values])
+        ax.set(xlabel=label(first), ylabel=label(second), title="test accuracy")
+        fig.colorbar(mesh, ax=ax, label="test accuracy")
+        written.append(write_figure(fig, out / f"heatmap_{first}_{second}.png"))
+        plt.close(fig)
+    return written

@@ -1,0 +1,136 @@
+"""Device-parameter studies: one Dataset over the grid, dask tasks, resume after a real kill.
+
+The study of ``data/study_tiny.toml`` is a 2 x 2 grid (damping x temperature) of a small vowel
+network at compact level: one fold, one epoch, short runs (seconds per point).
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+DATA = Path(__file__).parent / "data"
+TINY = DATA / "study_tiny.toml"
+ENV = {**os.environ, "NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+
+
+def _cli(*args, cwd=None, timeout=300):
+    return subprocess.run([sys.executable, "-m", "multiscale.cli", *map(str, args)], cwd=cwd,
+                          env=ENV, capture_output=True, text=True, timeout=timeout)
+
+
+def _figures(stdout: str) -> dict:
+    last = stdout.strip().splitlines()[-1]
+    return dict(item.split("=", 1) for item in last.split())
+
+
+def _finished_points(store: Path) -> int:
+    count = 0
+    for info in store.glob("study-point-*/info.json"):
+        try:
+            count += json.loads(info.read_text()).get("success") is True
+        except ValueError:  # being rewritten
+            pass
+    return count
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory):
+    out = tmp_path_factory.mktemp("study") / "whole"
+    started = time.time()
+    done = _cli("study", TINY, "--workers", "2", "--out", out, "--quiet")
+    assert done.returncode == 0, done.stderr
+    return out, _figures(done.stdout), time.time() - started
+
+
+def test_study_is_one_dataset_with_a_dimension_per_parameter(uninterrupted):
+    out, figures, _ = uninterrupted
+    ds = xr.load_dataset(out / "study.nc", engine="h5netcdf")
+    assert ds["accuracy_test"].dims == ("damping", "temperature")
+    np.testing.assert_allclose(ds["damping"], [0.008, 0.012])
+    np.testing.assert_allclose(ds["temperature"], [0.0, 600.0])
+    assert figures["points"] == "4" and figures["computed"] == "4"
+    # the documented damping axis: Γ_G and I_th both scale by α/α_ref from the reference
+    # oscillator (2e7 1/s, 1.5 mA); f0 does not. Exact up to float rounding.
+    ratio = ds["damping"].values / 0.01
+    np.testing.assert_allclose(ds["gamma_g"].isel(temperature=0), 2e7 * ratio, rtol=1e-12)
+    np.testing.assert_allclose(ds["I_th"].isel(temperature=1), 1.5e-3 * ratio, rtol=1e-12)
+    np.testing.assert_allclose(ds["f0"], 300e6, rtol=1e-12)
+    # thermal linewidth at mid current range (6 mA), far-above-threshold formula of
+    # PHYSICS.md section 2 written out here: Δf = Γ_G(1+Q p0) k_B T (1+ν²)/(2π λ p0),
+    # p0 = (ζ-1)/(ζ+Q), ν = 2π N p0/(Γ_G(ζ-1)); zero at 0 K.
+    assert np.all(ds["linewidth"].sel(temperature=0.0) == 0)
+    from network.vowels import default_oscillators
+
+    lam = default_oscillators(1, spread=0.0)[0].mode_energy  # the reference record's λ
+    np.testing.assert_allclose(ds["mode_energy"], lam, rtol=1e-12)
+    k_B, T, Q, N = 1.380649e-23, 600.0, 2.0, 5e6
+    gamma_g, I_th = 2e7 * ratio, 1.5e-3 * ratio
+    zeta = 6e-3 / I_th
+    p0 = (zeta - 1) / (zeta + Q)
+    nu = 2 * np.pi * N * p0 / (gamma_g * (zeta - 1))
+    expected = gamma_g * (1 + Q * p0) * k_B * T * (1 + nu**2) / (2 * np.pi * lam * p0)
+    np.testing.assert_allclose(ds["linewidth"].sel(temperature=600.0), expected, rtol=1e-9)
+    # every point learned something: better than guessing one of 7 vowels (1/7 = 0.14) by a
+    # margin larger than the spread of one test fold of ~70 samples (±0.05)
+    assert float(ds["accuracy_test"].min()) > 0.25
+    assert (out / "accuracy_vs_damping.png").stat().st_size > 1000
+    assert (out / "heatmap_damping_temperature.png").stat().st_size > 1000
+
+
+def test_a_killed_study_resumes_with_only_the_missing_points(uninterrupted, tmp_path):
+    whole, _, _ = uninterrupted
+    out = tmp_path / "killed"
+    store = out / "store"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "multiscale.cli", "study", str(TINY), "--workers", "1",
+         "--out", str(out), "--quiet"],
+        env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.time() + 240
+        while _finished_points(store) < 2 and time.time() < deadline:
+            assert process.poll() is None, "the study ended before it could be killed"
+            time.sleep(0.2)
+        os.killpg(process.pid, signal.SIGKILL)  # the study, its scheduler and its worker
+    finally:
+        process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    finished = _finished_points(store)
+    assert 2 <= finished < 4
+    assert not (out / "study.nc").exists()
+
+    resumed = _cli("study", TINY, "--workers", "1", "--out", out, "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+    figures = _figures(resumed.stdout)
+    assert int(figures["reused"]) == finished
+    assert int(figures["computed"]) == 4 - finished
+    a = xr.load_dataset(out / "study.nc", engine="h5netcdf")
+    b = xr.load_dataset(whole / "study.nc", engine="h5netcdf")
+    # seeded training and noise: the same numbers, point for point
+    xr.testing.assert_identical(a.drop_attrs(), b.drop_attrs())
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        (("level = \"compact\"", "level = \"device\""), "study.level"),
+        (("temperature = [0.0, 600.0]", "Ms = [8e5]"), "study.grid.Ms"),
+        (("damping = [0.008, 0.012]", "damping = [0.008, 0.008]"), "study.grid.damping"),
+        (("epochs = 1", "epochs = 0"), "classify.learning.epochs"),
+    ],
+)
+def test_bad_study_configs_exit_2_naming_the_key(tmp_path, change, key):
+    text = TINY.read_text()
+    assert change[0] in text
+    config = tmp_path / "bad.toml"
+    config.write_text(text.replace(change[0], change[1]))
+    done = _cli("study", config, "--out", tmp_path / "out")
+    assert done.returncode == 2
+    assert key in done.stderr and "Traceback" not in done.stderr
