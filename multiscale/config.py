@@ -32,7 +32,7 @@ from multiscale.errors import InputError
 
 T = TypeVar("T")
 
-__all__ = ["spec", "parse", "load_toml", "fail", "to_dict", "InputError"]
+__all__ = ["spec", "parse", "read_toml", "load_toml", "fail", "to_dict", "InputError"]
 
 
 def spec(
@@ -83,17 +83,21 @@ def fail(key: str, value: Any, allowed: str) -> typing.NoReturn:
     raise InputError(f"{key} = {value!r}: {allowed}")
 
 
-def load_toml(path: str | Path, cls: type[T], where: str = "") -> T:
-    """Read a TOML file into the dataclass ``cls``."""
+def read_toml(path: str | Path) -> dict:
+    """The tables of a TOML file; InputError when it is missing or not valid TOML."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"config file {str(path)!r} does not exist")
     try:
         with path.open("rb") as handle:
-            data = tomllib.load(handle)
+            return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"config file {str(path)!r} is not valid TOML: {error}") from None
-    return parse(cls, data, where=where)
+
+
+def load_toml(path: str | Path, cls: type[T], where: str = "") -> T:
+    """Read a TOML file into the dataclass ``cls``."""
+    return parse(cls, read_toml(path), where=where)
 
 
 def parse(cls: type[T], mapping: Any, where: str = "") -> T:

@@ -35,12 +35,11 @@ import json
 import math
 import shutil
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from multiscale.config import fail, parse, spec, to_dict
+from multiscale.config import fail, parse, read_toml, spec, to_dict
 from multiscale.errors import InputError
 
 __all__ = [
@@ -159,12 +158,7 @@ def parse_chain_config(data: dict, overrides: dict | None = None) -> ChainConfig
 def load_chain_config(path: str | Path | None = None) -> ChainConfig:
     """Read a chain config; ``None`` reads the embedded default."""
     path = default_config_path() if path is None else Path(path)
-    if not path.is_file():
-        raise InputError(f"config file {str(path)!r} does not exist")
-    try:
-        data = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(f"config file {str(path)!r} is not valid TOML: {error}") from None
+    data = read_toml(path)
     return parse_chain_config(data)
 
 
@@ -267,60 +261,18 @@ def classify_models(classify_config: Any, model: Any) -> list:
 def build_sync_network(classify_config: Any, model: Any):
     """The vowel network of ``classify_config`` on copies of ``model`` (with the spread).
 
-    As :func:`multiscale.commands.classify.build_network` with one model, except that the check
-    that every oscillator reaches the source bands holds for a falling f(I) too (that check
-    there assumes a rising one). Raises ValueError naming the key.
+    :func:`multiscale.commands.classify.build_network` with one model; its ValueError names
+    the key within ``[classify]``.
     """
-    import numpy as np
+    from multiscale.commands.classify import build_network
 
-    net = classify_config.network
-    rng = np.random.default_rng(net.device_seed)
-    oscillators = [dataclasses.replace(
-        model, f0=model.f0 * (1 + net.spread * rng.standard_normal()),
-        I_th=model.I_th * (1 + 3 * net.spread * rng.standard_normal()),
-        temperature=net.temperature) for _ in range(net.n_oscillators)]
-    lo, hi = net.current_range
-    reach = [sorted((float(o.frequency(lo)), float(o.frequency(hi)))) for o in oscillators]
-    low, high = max(r[0] for r in reach), min(r[1] for r in reach)
-    for name in ("f1_band", "f2_band"):
-        band = getattr(net, name)
-        if band[0] < low or band[1] > high:
-            raise ValueError(
-                f"classify.network.{name} = {band}: outside the frequencies every oscillator "
-                f"reaches with classify.network.current_range = {net.current_range} A "
-                f"({low:.6g}-{high:.6g} Hz); lower classify.network.spread or widen the range")
-    return _network_from(classify_config, oscillators)
+    try:
+        return build_network(classify_config, [model])
+    except ValueError as error:
+        raise ValueError(f"classify.{error}") from None
 
 
-def _network_from(config: Any, oscillators: list):
-    """:class:`network.vowels.SyncNetwork` of ``config`` with these oscillators (no checks)."""
-    from network.encoding import LinearMap
-    from network.readout import PatternTable, default_table
-    from network.simulator import electrical_coupling
-    from network.vowels import SyncNetwork
-
-    net, sim = config.network, config.simulation
-    if config.patterns:
-        patterns = {k: ([v] if isinstance(v, str) else list(v))
-                    for k, v in config.patterns.items()}
-        table = PatternTable(tuple(config.task.vowels), patterns, net.n_oscillators, 2)
-    else:
-        if net.n_oscillators != 4:
-            raise ValueError(f"classify.network.n_oscillators = {net.n_oscillators}: the "
-                             "default pattern table is for 4; give [classify.patterns]")
-        table = default_table(tuple(config.task.vowels))
-    return SyncNetwork(
-        oscillators=tuple(oscillators),
-        maps=(LinearMap(tuple(net.f1_range), tuple(net.f1_band)),
-              LinearMap(tuple(net.f2_range), tuple(net.f2_band))),
-        source_amplitude=tuple(net.source_amplitude),
-        coupling=electrical_coupling(len(oscillators), net.coupling_strength,
-                                     net.coupling_phase),
-        table=table, duration=sim.duration, readout_window=sim.readout_window, step=sim.step,
-        tolerance=sim.tolerance, max_slip=sim.max_slip,
-        current_range=tuple(net.current_range))
-
-
+# ---------------------------------------------------------------------------- training
 def train_and_test(classify_config: Any, model: Any | None, progress=None) -> dict:
     """Cross-validate the vowel network of ``classify_config`` built on ``model``.
 

@@ -46,12 +46,11 @@ import itertools
 import json
 import math
 import time
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from multiscale.config import fail, parse, spec, to_dict
+from multiscale.config import fail, parse, read_toml, spec, to_dict
 from multiscale.errors import InputError
 
 __all__ = ["StudySettings", "Study", "load_study", "parse_study", "run_study", "evaluate_point",
@@ -159,12 +158,7 @@ def parse_study(data: dict, base: Path | None = None) -> Study:
 def load_study(path: str | Path) -> Study:
     """Read a study config (TOML)."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"config file {str(path)!r} does not exist")
-    try:
-        data = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(f"config file {str(path)!r} is not valid TOML: {error}") from None
+    data = read_toml(path)
     return parse_study(data, base=path.resolve().parent)
 
 

@@ -25,13 +25,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-import tomllib
 import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from multiscale.config import fail, parse, spec, to_dict
+from multiscale.config import fail, parse, read_toml, spec, to_dict
 from multiscale.errors import InputError
 
 __all__ = ["SweepSettings", "SweepResult", "load_sweep_config", "parse_device", "run_sweep"]
@@ -119,12 +118,7 @@ class SweepSettings:
 def load_sweep_config(path: str | Path) -> tuple[Any, SweepSettings]:
     """(device, settings) from a TOML file with ``[device]`` and ``[sweep]`` tables."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"config file {str(path)!r} does not exist")
-    try:
-        data = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(f"config file {str(path)!r} is not valid TOML: {error}") from None
+    data = read_toml(path)
     unknown = sorted(set(data) - {"device", "sweep"})
     if unknown:
         fail(unknown[0], data[unknown[0]], "unknown section; allowed: [device], [sweep]")

@@ -264,7 +264,8 @@ def build_network(config, models=None):
                              "pattern table is for 4; give [patterns] for other sizes")
         table = default_table(tuple(config.task.vowels))
     lo, hi = net.current_range
-    reach = [(float(o.frequency(lo)), float(o.frequency(hi))) for o in oscillators]
+    # sorted: f(I) may rise or fall with current (df_dI and N of either sign)
+    reach = [sorted((float(o.frequency(lo)), float(o.frequency(hi)))) for o in oscillators]
     low, high = max(r[0] for r in reach), min(r[1] for r in reach)
     for name in ("f1_band", "f2_band"):
         band = getattr(net, name)
