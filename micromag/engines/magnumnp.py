@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -82,11 +83,28 @@ class MagnumNPEngine(Engine):
             if importlib.util.find_spec(module) is None:
                 return False, (f"python package {module!r} is not installed "
                                "(pip install 'stno-multiscale[magnumnp]')")
-        return True, ""
+        return True, f"magnumnp {version('magnumnp')}, torch {version('torch')} installed"
+
+    @classmethod
+    def import_check(cls, timeout: float = 120.0) -> tuple[bool, str]:
+        """Import magnum.np in a separate process (it changes torch's global state), as a
+        run would; (importable, why not or its version). Takes a few seconds."""
+        ok, why = cls.availability()
+        if not ok:
+            return ok, why
+        code = "import magnumnp, torch; print(torch.__version__)"
+        try:
+            result = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                    text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return False, f"importing magnumnp took longer than {timeout:g} s"
+        if result.returncode != 0:
+            last = (result.stderr.strip().splitlines() or ["no message"])[-1]
+            return False, f"importing magnumnp in a subprocess failed: {last}"
+        return True, f"imports in a subprocess (magnumnp {version('magnumnp')}, " \
+                     f"torch {result.stdout.strip()})"
 
     def version(self) -> str:
-        from importlib.metadata import version
-
         return version("magnumnp")
 
     # ------------------------------------------------------------------------------------------

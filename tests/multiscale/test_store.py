@@ -23,22 +23,37 @@ for k in range(10**6):
 """
 
 
+def _assert_one_whole_write(path):
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        values = ds["m"].values
+    assert values.size == 2_000_000
+    assert np.all(values == values[0])  # one whole write, not a mixture
+
+
+def _writer(target):
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(target)], stdout=subprocess.PIPE, text=True
+    )
+
+
 def test_killed_write_leaves_old_file_or_nothing_never_half(tmp_path):
     """SIGKILL a process that rewrites a 16 MB netCDF in a loop, at several moments."""
     target = tmp_path / "series.nc"
-    for delay in (0.0, 0.15, 0.4, 0.9):
-        child = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(target)], stdout=subprocess.PIPE, text=True
-        )
-        time.sleep(1.0 + delay)  # interpreter start-up, then part of a write
+    # killed around its first write: no file, or a whole one
+    child = _writer(target)
+    time.sleep(0.5)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    if target.exists():
+        _assert_one_whole_write(target)
+    # killed while rewriting: always a whole file, the old one or the new one
+    for delay in (0.0, 0.05, 0.15, 0.4):
+        child = _writer(target)
+        assert child.stdout.readline().strip() == "0"  # one whole write is done
+        time.sleep(delay)  # then kill at some moment of the following writes
         child.send_signal(signal.SIGKILL)
         child.wait()
-        if target.exists():
-            with xr.open_dataset(target, engine="h5netcdf") as ds:
-                values = ds["m"].values
-            assert values.size == 2_000_000
-            assert np.all(values == values[0])  # one whole write, not a mixture
-    assert target.exists()  # at least one complete write happened over the four runs
+        _assert_one_whole_write(target)
 
 
 def test_failed_write_keeps_the_old_file(tmp_path):

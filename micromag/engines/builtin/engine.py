@@ -96,11 +96,11 @@ class BuiltinEngine(Engine):
     @classmethod
     def availability(cls) -> tuple[bool, str]:
         try:
-            import numba  # noqa: F401
+            import numba
             import scipy.fft  # noqa: F401
         except ImportError as error:  # pragma: no cover - both are dependencies of the suite
             return False, f"missing dependency: {error}"
-        return True, ""
+        return True, f"part of the suite (numba {numba.__version__})"
 
     def version(self) -> str:
         import numba
