@@ -277,39 +277,27 @@ def _compute(pending: list, name: str, device_dict: dict, initial: str | None, s
              version: str, folders: dict, scheduler: str | None, workers: int,
              progress: bool) -> dict[float, str]:
     """Run the pending currents on dask; fill ``folders``; return the failures."""
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import as_completed
     from tqdm.auto import tqdm
 
-    for key in ("OMP_NUM_THREADS", "NUMBA_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(key, "1")
-    cluster = None
-    if scheduler is None:
-        n_workers = workers or os.cpu_count() or 1
-        cluster = LocalCluster(n_workers=min(n_workers, len(pending)), threads_per_worker=1,
-                               processes=True, dashboard_address=None)
-        client = Client(cluster)
-    else:
-        client = Client(scheduler)
+    from multiscale.tasks import dask_client
+
     failed: dict[float, str] = {}
-    try:
+    n_workers = min(workers or os.cpu_count() or 1, len(pending))
+    with dask_client(scheduler, n_workers) as client:
         futures = {}
         for run_spec, inputs in pending:
             future = client.submit(_run_one, name, device_dict, run_spec.to_dict(), initial,
                                    str(store.root), inputs, version, pure=False)
             futures[future] = run_spec.current_density
-        bar = tqdm(total=len(futures), desc=f"sweep ({name})", unit="current",
-                   disable=not progress)
-        for future in as_completed(futures):
-            J = futures[future]
-            try:
-                folders[J] = Path(future.result())
-            except Exception as error:  # report, keep the others going
-                failed[J] = f"{type(error).__name__}: {str(error).splitlines()[0]}"
-                bar.write(f"current density {J:.4g} A/m^2 failed: {failed[J]}")
-            bar.update(1)
-        bar.close()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        with tqdm(total=len(futures), desc=f"sweep ({name})", unit="current",
+                  disable=not progress) as bar:
+            for future in as_completed(futures):
+                J = futures[future]
+                try:
+                    folders[J] = Path(future.result())
+                except Exception as error:  # report, keep the others going
+                    failed[J] = f"{type(error).__name__}: {str(error).splitlines()[0]}"
+                    bar.write(f"current density {J:.4g} A/m^2 failed: {failed[J]}")
+                bar.update(1)
     return failed

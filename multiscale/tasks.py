@@ -21,7 +21,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["TaskOutcome", "dask_client", "run_tasks"]
+__all__ = ["TaskOutcome", "dask_client", "run_tasks", "WORKER_ENVIRONMENT"]
+
+#: One thread per worker process for numba, OpenMP and BLAS: the cluster has a process per core.
+WORKER_ENVIRONMENT = {"OMP_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                      "OPENBLAS_NUM_THREADS": "1"}  # fmt: skip
 
 
 @dataclass
@@ -51,35 +55,18 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
             yield client
         return
     workers = workers or os.cpu_count() or 1
-    env = {"OMP_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-           "OPENBLAS_NUM_THREADS": "1"}  # fmt: skip
     with (
-        _environment(env),
         LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
             silence_logs=logging.ERROR,
+            env=dict(WORKER_ENVIRONMENT),  # in the workers only; this process is untouched
         ) as cluster,
         Client(cluster) as client,
     ):
         yield client
-
-
-@contextlib.contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    """Set environment variables for child processes started inside the block."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def run_tasks(
