@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
@@ -10,3 +12,26 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 if "MULTISCALE_DATA" not in os.environ and SHARED_DATA.is_dir():
     os.environ["MULTISCALE_DATA"] = str(SHARED_DATA)
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def _engine_or_skip(name: str, capability: str | None = None):
+    """The micromagnetic engine ``name``, or a skip saying why it cannot run here (the
+    capability matrix of the shared engine tests)."""
+    from micromag.engines.base import get_engine
+
+    try:
+        engine = get_engine(name)
+    except ImportError as error:
+        pytest.skip(f"engine {name!r} is not importable: {error}")
+    ok, reason = engine.availability()
+    if not ok:
+        pytest.skip(f"engine {name!r}: {reason}")
+    if capability is not None and capability not in engine.capabilities:
+        pytest.skip(f"engine {name!r} lacks the capability {capability!r}")
+    return engine
+
+
+@pytest.fixture
+def engine_or_skip():
+    """``engine_or_skip(name, capability=None)``: an engine that can run here, or a skip."""
+    return _engine_or_skip

@@ -23,19 +23,6 @@ TINY = VortexSTNO(diameter=40e-9, thickness=5e-9, cell_size=5e-9, core_shift=(5e
 SPEC = RunSpec(current_density=5e10, duration=0.1e-9, sampling_interval=10e-12)
 
 
-def engine_or_skip(name: str, capability: str | None = None):
-    try:
-        engine = get_engine(name)
-    except ImportError as error:
-        pytest.skip(f"engine {name!r} is not importable: {error}")
-    ok, reason = engine.availability()
-    if not ok:
-        pytest.skip(f"engine {name!r}: {reason}")
-    if capability is not None and capability not in engine.capabilities:
-        pytest.skip(f"engine {name!r} lacks the capability {capability!r}")
-    return engine
-
-
 @functools.cache
 def tiny_run(name: str, temperature: float = 0.0, seed: int | None = None):
     spec = RunSpec(current_density=SPEC.current_density, duration=SPEC.duration,
@@ -61,7 +48,7 @@ def test_capabilities_are_declared(name):
 
 
 @pytest.mark.parametrize("name", ENGINE_NAMES)
-def test_dataset_schema(name, tmp_path):
+def test_dataset_schema(name, tmp_path, engine_or_skip):
     """DESIGN.md time-series schema, written and read back as netCDF (h5netcdf)."""
     import xarray as xr
 
@@ -90,7 +77,7 @@ def test_dataset_schema(name, tmp_path):
 
 
 @pytest.mark.parametrize("name", ENGINE_NAMES)
-def test_missing_capability_is_an_error(name):
+def test_missing_capability_is_an_error(name, engine_or_skip):
     """A term outside the declared capabilities raises UnsupportedTerm naming it."""
     engine = engine_or_skip(name)
     engine.capabilities = engine.capabilities - {"oersted"}
@@ -99,7 +86,7 @@ def test_missing_capability_is_an_error(name):
 
 
 @pytest.mark.parametrize("name", ENGINE_NAMES)
-def test_thermal_runs_are_seeded(name):
+def test_thermal_runs_are_seeded(name, engine_or_skip):
     """T = 300 K: the same seed gives the same trajectory, and it differs from T = 0."""
     engine_or_skip(name, "thermal")
     first = tiny_run(name, 300.0, 7)

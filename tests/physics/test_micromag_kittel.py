@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from micromag.devices import GAMMA0, MTJOscillator
-from micromag.engines.base import ENGINE_NAMES, RunSpec, get_engine
+from micromag.engines.base import ENGINE_NAMES, RunSpec
 
 
 def aharoni_nz(a: float, b: float, c: float) -> float:
@@ -45,14 +45,8 @@ def test_aharoni_factors_are_consistent():
 
 
 @pytest.mark.parametrize("name", ENGINE_NAMES)
-def test_small_angle_precession_matches_kittel(name):
-    try:
-        engine = get_engine(name)
-    except ImportError as error:
-        pytest.skip(f"engine {name!r} is not importable: {error}")
-    ok, reason = engine.availability()
-    if not ok:
-        pytest.skip(reason)
+def test_small_angle_precession_matches_kittel(name, engine_or_skip):
+    engine = engine_or_skip(name)
     Ms, H, K = 1.0e6, 1.6e4, 2.0e4  # A/m, A/m (20 mT along the easy axis x), J/m^3
     device = MTJOscillator(length=10e-9, width=5e-9, shape="rectangle", thickness=2e-9,
                            cell_size=5e-9, Ms=Ms, alpha=0.005, anisotropy_K=K,

@@ -17,17 +17,6 @@ from micromag.engines.base import ENGINE_NAMES, RunSpec, get_engine
 DISK = {"diameter": 100e-9, "thickness": 5e-9, "cell_size": 5e-9, "core_shift": (15e-9, 0.0)}
 
 
-def engine_or_skip(name: str):
-    try:
-        engine = get_engine(name)
-    except ImportError as error:
-        pytest.skip(f"engine {name!r} is not importable: {error}")
-    ok, reason = engine.availability()
-    if not ok:
-        pytest.skip(reason)
-    return engine
-
-
 @functools.cache
 def free_gyration(name: str) -> tuple[float, float]:
     """(signed gyration frequency in Hz, core radius at the end in m): 1.5 ns, J = 0.
@@ -46,7 +35,7 @@ def free_gyration(name: str) -> tuple[float, float]:
 
 
 @pytest.mark.parametrize("name", ENGINE_NAMES)
-def test_free_gyration_matches_guslienko(name):
+def test_free_gyration_matches_guslienko(name, engine_or_skip):
     """Guslienko's thin-disk estimate (5/(9 pi)) gamma0 Ms L/R: within 20 % (it is an estimate;
     PHYSICS.md quotes 0.43 GHz from OOMMF and magnum.np against 0.50 GHz for L/R = 0.1).
     A core of polarity p = -1 gyrates clockwise seen from +z (p = +1 counter-clockwise)."""
@@ -78,7 +67,7 @@ def test_free_gyration_between_engines():
 
 
 @pytest.mark.parametrize("name", ENGINE_NAMES)
-def test_spin_torque_sign_convention(name):
+def test_spin_torque_sign_convention(name, engine_or_skip):
     """PHYSICS.md: with m_p = +z the gyration is amplified when J p < 0 (p the core polarity).
 
     J = +1e11 A/m^2 for 0.6 ns: the orbit of a p = -1 core grows (about 15 -> 19 nm), that of a
