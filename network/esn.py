@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from network.reservoir import as_frames
+
 __all__ = ["EchoStateNetwork"]
 
 
@@ -96,13 +98,7 @@ class EchoStateNetwork:
         -------
         numpy.ndarray, shape ``(n_samples, n_frames, n_nodes)``
         """
-        frames = np.asarray(frames, dtype=float)
-        if frames.ndim == 2:
-            frames = frames[None]
-        if frames.ndim != 3:
-            raise ValueError(
-                f"frames: expected shape (n_samples, n_frames, n_inputs); got {frames.shape}"
-            )
+        frames = as_frames(frames)
         recurrent, w_in, bias = self.weights(frames.shape[2])
         drive = np.einsum("sfi,ni->fsn", frames, w_in) + bias
         state = np.zeros((frames.shape[0], self.n_nodes))

@@ -222,7 +222,7 @@ class TimeMultiplexedReservoir:
 
     def currents(self, frames: np.ndarray) -> np.ndarray:
         """Current of every θ step, shape ``(n_samples, n_frames * n_nodes)`` (A)."""
-        frames = _as_frames(frames)
+        frames = as_frames(frames)
         drive = np.einsum("sfi,ni->sfn", frames, self.input_mask(frames.shape[2]))
         return self.bias_current + self.input_current * drive.reshape(frames.shape[0], -1)
 
@@ -247,7 +247,7 @@ class TimeMultiplexedReservoir:
         numpy.ndarray, shape ``(n_samples, n_frames, n_nodes)``
             Oscillator power p (dimensionless).
         """
-        frames = _as_frames(frames)
+        frames = as_frames(frames)
         current = np.ascontiguousarray(self.currents(frames))
         m = self.model
         substeps = self._substeps(current)
@@ -264,7 +264,8 @@ class TimeMultiplexedReservoir:
         return power.reshape(frames.shape[0], frames.shape[1], self.n_nodes)
 
 
-def _as_frames(frames) -> np.ndarray:
+def as_frames(frames) -> np.ndarray:
+    """Input frames as a finite float array of shape (n_samples, n_frames, n_inputs)."""
     frames = np.asarray(frames, dtype=float)
     if frames.ndim == 2:
         frames = frames[None]
