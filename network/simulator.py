@@ -52,34 +52,81 @@ from compact.model import BOLTZMANN, AutoOscillator
 __all__ = ["NetworkResponse", "simulate", "electrical_coupling", "oscillator_arrays"]
 
 TWO_PI = 2.0 * math.pi
+#: LLVM fast-math flags: contraction and reassociation, reciprocal division (complex division
+#: then needs no special-case branches); NaN and infinity handling kept (the readout's running
+#: minima start at ±inf)
+FASTMATH = {"contract", "reassoc", "arcp", "nsz", "afn"}
 
 
 # ---------------------------------------------------------------------------- kernel
-@numba.njit(cache=True, inline="always")
-def _phi1(z):
-    """φ₁(z) = (exp(z) - 1)/z; for |z| < 0.2 its series to z⁷ (relative error < 1e-11)."""
-    if z.real * z.real + z.imag * z.imag < 0.04:
-        return 1.0 + z / 2.0 * (1.0 + z / 3.0 * (1.0 + z / 4.0 * (1.0 + z / 5.0 * (
-            1.0 + z / 6.0 * (1.0 + z / 7.0 * (1.0 + z / 8.0))))))
-    return (np.exp(z) - 1.0) / z
+@numba.njit(cache=True, inline="always", fastmath=FASTMATH)
+def _phi1_series(z):
+    """φ₁(z) = (exp(z) - 1)/z = Σ zⁿ/(n+1)! to z⁶: relative error < 3e-12 for |z| < 0.1."""
+    z2 = z * z  # Estrin's scheme: short dependency chains
+    return ((1.0 + 0.5 * z) + z2 * ((1 / 6) + (1 / 24) * z)
+            + (z2 * z2) * ((1 / 120) + (1 / 720) * z + (1 / 5040) * z2))
 
 
-@numba.njit(cache=True, inline="always")
-def _rate(p, current, f0, nl, df_di, gamma_g, q, i_th, omega_ref):
-    """L(p, I) = Γ₋ - Γ₊ - i (ω(p, I) - ω_ref) in the rotating frame (1/s)."""
-    omega = TWO_PI * (f0 + nl * p + df_di * (current - i_th))
-    gain = gamma_g / i_th * current * (1.0 - p) - gamma_g * (1.0 + q * p)
-    return complex(gain, -(omega - omega_ref))
+@numba.njit(cache=True, inline="always", fastmath=FASTMATH)
+def _is_small(z):
+    """|z| < 0.1, where φ₁'s series is used instead of (exp(z) - 1)/z."""
+    return z.real * z.real + z.imag * z.imag < 0.01
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, inline="always", fastmath=FASTMATH)
+def _cexp(z):
+    """exp(z) for complex z."""
+    magnitude = math.exp(z.real)
+    return complex(magnitude * math.cos(z.imag), magnitude * math.sin(z.imag))
+
+
+@numba.njit(cache=True, inline="always", fastmath=FASTMATH)
+def _step(a, lin, coupling_term, noise, h, src_amp, rot, src_domega, ahead):
+    """One exponential step of ``da/dt = L a + coupling_term + Σ_k F_k rot_k(t)`` + noise.
+
+    exp(L h) a + h φ₁(L h) coupling_term + noise + Σ_k F_k rot_k h φ₁((L + iΔω_k) h). With
+    the step resolving the slow rates |L h| is small and φ₁ comes from its series, exp(L h) =
+    1 + L h φ₁(L h), with no transcendental function; otherwise from exp(L h) and
+    exp((L + iΔω_k) h) = exp(L h) · ahead_k, one complex exponential per call.
+    """
+    z = lin * h
+    if _is_small(z):
+        phi = _phi1_series(z)
+        exp_z = 1.0 + z * phi
+    else:
+        exp_z = _cexp(z)
+        phi = (exp_z - 1.0) / z
+    x = exp_z * a + h * phi * coupling_term + noise
+    for k in range(rot.shape[0]):
+        zk = z + 1j * (src_domega[k] * h)
+        if zk.real * zk.real + zk.imag * zk.imag < 1e-6:  # |zk| < 1e-3: series to zk³
+            phi_k = 1.0 + zk * (0.5 + zk * (1 / 6 + zk * (1 / 24)))
+        else:  # relative rounding error < 1e-16/|zk| < 1e-13
+            phi_k = (exp_z * ahead[k] - 1.0) / zk
+        x += src_amp[k] * rot[k] * h * phi_k
+    return x
+
+
+@numba.njit(cache=True, inline="always", fastmath=FASTMATH)
+def _turn_angle(turn):
+    """arg(turn) (rad); for the small turns of one step from the series of atan(im/re)
+    (|im/re| < 0.1: error < 1e-14), else atan2."""
+    re, im = turn.real, turn.imag
+    if re > 0.0 and abs(im) < 0.1 * re:
+        x = im / re
+        x2 = x * x
+        return x * (1.0 - x2 * (1 / 3 - x2 * (0.2 - x2 * (1 / 7 - x2 * (1 / 9 - x2 * (1 / 11))))))
+    return math.atan2(im, re)
+
+
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
 def _integrate(
-    a0, current, noise_std, f0, nl, df_di, gamma_g, q, i_th,
+    a0, rate_at_zero, rate_slope, noise_std,
     src_domega, src_amp, src_phase, indptr, indices, weights,
     omega_ref, h, n_steps, n_readout, trace_every, pairs, seeds,
     frequency, src_order, src_slip, pair_order, pair_slip, trace_phase, trace_power,
 ):  # pragma: no cover - compiled
-    n_samples, n_osc = current.shape
+    n_samples, n_osc = rate_at_zero.shape
     n_src = src_domega.shape[1]
     start = n_steps - n_readout
     for s in numba.prange(n_samples):
@@ -93,9 +140,13 @@ def _integrate(
         dw = np.empty(n_osc, np.complex128)
         rot = np.empty(n_src, np.complex128)
         turn_src = np.empty(n_src, np.complex128)
+        ahead = np.empty(n_src, np.complex128)
+        amp = src_amp[s]
+        domega = src_domega[s]
         for k in range(n_src):  # source phasors exp(-i(Δω_k t + ψ_k)), advanced per step
             rot[k] = np.exp(-1j * src_phase[s, k])
             turn_src[k] = np.exp(-1j * src_domega[s, k] * h)
+            ahead[k] = np.conj(turn_src[k])
         unwrapped = np.zeros(n_osc)
         u_start = np.zeros(n_osc)
         sum_src = np.zeros((n_osc, n_src), np.complex128)
@@ -126,15 +177,9 @@ def _integrate(
             # predictor
             for j in range(n_osc):
                 p = a[j].real ** 2 + a[j].imag ** 2
-                lin = _rate(p, current[s, j], f0[j], nl[j], df_di[j], gamma_g[j], q[j],
-                            i_th[j], omega_ref)
-                lin0[j] = lin
-                phi = _phi1(lin * h)  # exp(L h) = 1 + L h φ₁(L h)
-                x = (1.0 + lin * h * phi) * a[j] + h * phi * c0[j] + dw[j]
-                for k in range(n_src):
-                    x += src_amp[s, k] * rot[k] * h * _phi1((lin + 1j * src_domega[s, k]) * h)
-                pred[j] = x
-            # corrector
+                lin0[j] = rate_at_zero[s, j] - p * rate_slope[s, j]
+                pred[j] = _step(a[j], lin0[j], c0[j], dw[j], h, amp, rot, domega, ahead)
+            # corrector: rate and coupling as the mean of their start and predicted values
             for j in range(n_osc):
                 acc = 0j
                 for m in range(indptr[j], indptr[j + 1]):
@@ -142,25 +187,25 @@ def _integrate(
                 c1[j] = acc
             for j in range(n_osc):
                 p = pred[j].real ** 2 + pred[j].imag ** 2
-                lin = 0.5 * (lin0[j] + _rate(p, current[s, j], f0[j], nl[j], df_di[j],
-                                             gamma_g[j], q[j], i_th[j], omega_ref))
-                phi = _phi1(lin * h)
-                x = (1.0 + lin * h * phi) * a[j] + h * phi * 0.5 * (c0[j] + c1[j]) + dw[j]
-                for k in range(n_src):
-                    x += src_amp[s, k] * rot[k] * h * _phi1((lin + 1j * src_domega[s, k]) * h)
-                new[j] = x
-            # phase bookkeeping: u_j = arg a_j unwrapped (φ_j = ω_ref t - u_j)
+                lin = 0.5 * (lin0[j] + rate_at_zero[s, j] - p * rate_slope[s, j])
+                new[j] = _step(a[j], lin, 0.5 * (c0[j] + c1[j]), dw[j], h, amp, rot, domega,
+                               ahead)
+            # phase bookkeeping: u_j = arg a_j unwrapped (φ_j = ω_ref t - u_j), needed only
+            # in the readout window unless traces are kept
+            unwrap = trace_every > 0 or n + 1 > start
             for j in range(n_osc):
-                turn = new[j] * np.conj(a[j])
-                unwrapped[j] += math.atan2(turn.imag, turn.real)
+                if unwrap:
+                    unwrapped[j] += _turn_angle(new[j] * np.conj(a[j]))
                 a[j] = new[j]
             if n + 1 == start:
                 for j in range(n_osc):
+                    if trace_every == 0:
+                        unwrapped[j] = math.atan2(a[j].imag, a[j].real)
                     u_start[j] = unwrapped[j]
             if n + 1 > start:
                 for j in range(n_osc):
-                    norm = abs(a[j])
-                    unit = np.conj(a[j]) / norm if norm > 0.0 else 0j
+                    norm = math.sqrt(a[j].real ** 2 + a[j].imag ** 2)
+                    unit = np.conj(a[j]) * (1.0 / norm) if norm > 0.0 else 0j
                     for k in range(n_src):
                         # φ_j - φ_k = -Δω_k t - u_j - ψ_k
                         theta = -src_domega[s, k] * t_end - unwrapped[j] - src_phase[s, k]
@@ -393,9 +438,14 @@ def simulate(
     pair_slip = np.empty(shape_pairs)
     trace_phase = np.empty((n_samples, n_osc, n_trace))
     trace_power = np.empty((n_samples, n_osc, n_trace))
+    # L(p) = Γ₋ - Γ₊ - i(ω - ω_ref) = rate_at_zero - p rate_slope, per sample and oscillator
+    gain = params["gamma_g"] / params["I_th"] * cur  # Γ₋ at p = 0 (1/s)
+    detuning = TWO_PI * (params["f0"] + params["df_dI"] * (cur - params["I_th"])) - omega_ref
+    rate_at_zero = (gain - params["gamma_g"]) - 1j * detuning
+    rate_slope = (gain + params["gamma_g"] * params["Q"]) + 1j * TWO_PI * params["N"]
     _integrate(
-        a0, cur, noise_std, params["f0"], params["N"], params["df_dI"], params["gamma_g"],
-        params["Q"], params["I_th"], TWO_PI * freq - omega_ref, amp, phase,
+        a0, np.ascontiguousarray(rate_at_zero), np.ascontiguousarray(rate_slope), noise_std,
+        TWO_PI * freq - omega_ref, amp, phase,
         indptr, indices, weights, omega_ref, step, n_steps, n_readout, trace_every,
         pairs, seeds, frequency, src_order, src_slip, pair_order, pair_slip,
         trace_phase, trace_power,
