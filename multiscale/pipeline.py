@@ -52,6 +52,7 @@ __all__ = [
     "default_config_path",
     "run_chain",
     "adapt_plan",
+    "monotonic_branch",
     "vortex_mode_energy",
     "train_and_test",
     "classify_models",
@@ -181,6 +182,33 @@ def _reference_oscillator():
     return default_oscillators(1, spread=0.0)[0]
 
 
+def monotonic_branch(model: Any, lo: float, hi: float) -> tuple[float, float, str]:
+    """The widest (in frequency) part of [lo, hi] (A) over which ``model``'s f(I) is monotonic.
+
+    The learning rule moves a current towards or away from a source's frequency, so it needs
+    a monotonic tuning curve. A vortex oscillator's f(I) may rise and then fall (the
+    nonlinear shift N p(I) against a negative df/dI): then only one branch is used.
+    Returns (lo, hi, "rising" or "falling").
+    """
+    import numpy as np
+
+    current = np.linspace(lo, hi, 401)
+    frequency = np.asarray(model.frequency(current), float)
+    sign = np.sign(np.diff(frequency))
+    # runs of one sign: [start, end] indices into current
+    breaks = np.flatnonzero(sign[1:] != sign[:-1]) + 1
+    starts = np.concatenate([[0], breaks])
+    ends = np.concatenate([breaks, [len(sign)]])
+    spans = [abs(frequency[e] - frequency[b]) if sign[b] != 0 else 0.0
+             for b, e in zip(starts, ends, strict=True)]
+    best = int(np.argmax(spans))
+    if spans[best] <= 0.0:
+        raise NetworkPlanError(f"calibrated model: f(I) does not change over the current "
+                               f"window [{lo:.4g}, {hi:.4g}] A; nothing to tune the network with")
+    b, e = starts[best], ends[best]
+    return float(current[b]), float(current[e]), "rising" if sign[b] > 0 else "falling"
+
+
 def adapt_plan(classify_config: Any, model: Any, current_window: tuple[float, float],
                margin: float = 0.0) -> tuple[Any, dict]:
     """Map the reference frequency plan of ``classify_config`` onto the device ``model``.
@@ -188,7 +216,8 @@ def adapt_plan(classify_config: Any, model: Any, current_window: tuple[float, fl
     The plan in ``classify.network`` is read as written for the reference oscillator
     (:func:`network.vowels.default_oscillators`) over its ``current_range``. With
     ``s = Δf_device / Δf_reference`` the ratio of the tuning ranges (device: over
-    ``current_window`` (A), shrunk by ``margin`` at each end; rising or falling), frequencies
+    ``current_window`` (A), shrunk by ``margin`` at each end, and restricted to the widest
+    monotonic branch of f(I), :func:`monotonic_branch`; rising or falling), frequencies
     map affinely onto the device's reach [min f, max f], the
     source amplitudes scale by ``s · Δ_ref(1)/Δ_dev(1)`` (Δ the locking half-width per unit
     drive at mid-range, so locking windows cover the same fraction of the range), the mutual
@@ -208,12 +237,7 @@ def adapt_plan(classify_config: Any, model: Any, current_window: tuple[float, fl
                          f"{hi:.4g}] A; the plan needs positive currents above threshold")
     lo = max(lo, model.I_th + 0.05 * (hi - model.I_th))  # stay above threshold
     fr_lo, fr_hi = float(ref.frequency(lo_ref)), float(ref.frequency(hi_ref))
-    dense = np.linspace(lo, hi, 201)
-    tuning = np.diff(model.frequency(dense))
-    if not (np.all(tuning > 0) or np.all(tuning < 0)):
-        raise NetworkPlanError(
-            f"calibrated model: f(I) is not monotonic over the current window [{lo:.4g}, "
-            f"{hi:.4g}] A; the learning rule needs a monotonic tuning curve")
+    lo, hi, branch = monotonic_branch(model, lo, hi)
     f_lo, f_hi = sorted((float(model.frequency(lo)), float(model.frequency(hi))))
     scale = (f_hi - f_lo) / (fr_hi - fr_lo)  # a falling f(I) maps the same bands
 
@@ -238,7 +262,7 @@ def adapt_plan(classify_config: Any, model: Any, current_window: tuple[float, fl
         sim, duration=sim.duration / scale, readout_window=sim.readout_window / scale,
         step=min(sim.step / scale, 2e-9), tolerance=sim.tolerance * scale)
     description = {
-        "scale": scale, "reference_current_range_A": [lo_ref, hi_ref],
+        "scale": scale, "branch": branch, "reference_current_range_A": [lo_ref, hi_ref],
         "reference_frequency_range_Hz": [fr_lo, fr_hi], "current_range_A": [lo, hi],
         "frequency_range_Hz": [f_lo, f_hi], "drive_factor": drive,
         "coupling_factor": coupling, "nonlinearity_mid": nu_dev,

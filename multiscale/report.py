@@ -141,7 +141,8 @@ def write_report(result: Any, config: Any, stderr: dict, path: str | Path) -> Pa
             f"{plan['scale']:.3g}): currents {format_quantity(plan['current_range_A'][0], 'A')}"
             f" to {format_quantity(plan['current_range_A'][1], 'A')} tune the oscillators over "
             f"{format_quantity(plan['frequency_range_Hz'][0], 'Hz')} to "
-            f"{format_quantity(plan['frequency_range_Hz'][1], 'Hz')}; locking half-widths "
+            f"{format_quantity(plan['frequency_range_Hz'][1], 'Hz')}"
+            f" ({plan.get('branch', 'monotonic')} branch of f(I)); locking half-widths "
             + ", ".join(format_quantity(w, "Hz") for w in plan["locking_half_width_Hz"])
             + f" (sources A, B); thermal linewidth at mid-range "
             f"{format_quantity(plan['linewidth_mid_Hz'], 'Hz')} at "

@@ -12,6 +12,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", metavar="JSON",
                         help="AutoOscillator JSON (one record, or a list of one per "
                         "oscillator); default: literature-like vortex oscillators")
+    parser.add_argument("--window", metavar=("LO", "HI"), nargs=2, type=float,
+                        help="with --model: the device's current window (A) in which it "
+                        "oscillates; the config's frequency plan (written for the default "
+                        "oscillators) is then mapped onto the device as `multiscale run` does")
     parser.add_argument("--out", metavar="DIR", default="classify",
                         help="output folder (default: ./classify)")
 
@@ -38,6 +42,17 @@ def run(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise InputError(f"--model = {args.model!r}: no such file")
         models = _read_models(path, config.network.n_oscillators)
+    if args.window is not None:
+        if models is None or len(models) != 1:
+            raise InputError(f"--window = {args.window!r}: needs --model with one "
+                             "AutoOscillator record (the device whose window it is)")
+        from multiscale.pipeline import adapt_plan
+
+        config, plan = adapt_plan(config, models[0], tuple(args.window))
+        print(f"plan mapped onto the device: currents {plan['current_range_A'][0]:.4g} to "
+              f"{plan['current_range_A'][1]:.4g} A tune it over "
+              f"{plan['frequency_range_Hz'][0]:.6g} to {plan['frequency_range_Hz'][1]:.6g} Hz "
+              f"({plan['branch']} branch)")
     data = datasets.hillenbrand(config.task.data or None)
     try:
         samples = vowels.vowel_samples(data, config.task.vowels, config.task.group)
@@ -273,7 +288,8 @@ def build_network(config, models=None):
             raise ValueError(
                 f"network.{name} = {band}: outside the frequencies every oscillator reaches "
                 f"with network.current_range = {net.current_range} A ({low:.4g}–{high:.4g} "
-                "Hz); set the bands (and current_range) for these devices"
+                "Hz); set the bands (and current_range) for these devices, or give "
+                "classify --window LO HI (A) to map the plan onto a --model device"
             )
     sim = config.simulation
     return SyncNetwork(

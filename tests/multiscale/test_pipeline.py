@@ -95,6 +95,32 @@ def test_the_plan_maps_the_reference_onto_itself():
     assert mapped.simulation.step == pytest.approx(config.simulation.step, rel=1e-12)
 
 
+def test_a_rising_then_falling_tuning_curve_uses_its_wider_branch():
+    """f(I) = f0 + N p(I) + df_dI (I - I_th) with N > 0 > df_dI peaks where N p'(I) = -df_dI.
+
+    p = (ζ - 1)/(ζ + Q), ζ = I/I_th: p'(I) = (1 + Q)/(I_th (ζ + Q)²), so the peak is at
+    ζ* = sqrt(N (1 + Q)/(-df_dI I_th)) - Q = 1.58 here; the window [1.1, 3] I_th holds both
+    branches, the falling one wider in frequency (6 against 1.3 MHz), [1.1, 2.06] I_th the
+    rising one wider.
+    """
+    from compact.model import AutoOscillator
+    from multiscale.pipeline import monotonic_branch
+
+    model = AutoOscillator(f0=800e6, N=40e6, df_dI=-6e6 / 1e-3, gamma_g=5e7, Q=1.0,
+                           I_th=2e-3, mode_energy=1e-17)
+    peak = model.I_th * (np.sqrt(model.N * (1 + model.Q) / (-model.df_dI * model.I_th))
+                         - model.Q)
+    lo, hi, branch = monotonic_branch(model, 1.1 * model.I_th, 3 * model.I_th)
+    rise = model.frequency(peak) - model.frequency(1.1 * model.I_th)
+    fall = model.frequency(peak) - model.frequency(3 * model.I_th)
+    assert fall > rise > 0
+    assert branch == "falling"
+    assert lo == pytest.approx(peak, rel=0.01)  # grid of 401 currents: within one spacing
+    assert hi == pytest.approx(3 * model.I_th, rel=1e-12)
+    lo, hi, branch = monotonic_branch(model, 1.1 * model.I_th, 1.3 * peak)
+    assert branch == "rising" and hi == pytest.approx(peak, rel=0.01)
+
+
 BAD = [
     ("[device]", "[device]\nradius_of_curvature = 1.0", "device.radius_of_curvature"),
     ("diameter = 100e-9", "diameter = -100e-9", "device.diameter"),

@@ -46,3 +46,35 @@ def test_tiny_run_writes_results(tmp_path, capsys):
                                                       abs=1e-4)
     for name in ("response_map.png", "confusion.png", "training.png", "summary.json"):
         assert (out / name).is_file()
+
+
+def test_a_device_model_with_its_window_gets_the_plan_mapped(tmp_path, capsys):
+    """--model with --window maps the frequency plan onto the device (as `multiscale run`).
+
+    The device is the reference oscillator moved up by 300 MHz: the plan's source bands,
+    written for the reference, would miss it entirely; mapped, they move with it (scale 1),
+    so the tiny run's accuracy bound of the reference (0.6) holds.
+    """
+    from dataclasses import replace
+
+    from network.vowels import default_oscillators
+
+    reference = default_oscillators(1, spread=0.0)[0]
+    device = replace(reference, f0=reference.f0 + 300e6)
+    (tmp_path / "model.json").write_text(json.dumps(device.to_dict()))
+    config = tmp_path / "tiny.toml"
+    config.write_text(
+        "[task]\nrun_folds = [1]\n[learning]\nepochs = 1\nbatch_size = 32\n"
+        "[output]\nresponse_map_grid = 6\nbaselines = false\n"
+    )
+    low, high = "3e-3", "9e-3"  # the reference range of the default plan
+    assert main(["classify", str(config), "--window", low, high,
+                 "--out", str(tmp_path / "x")]) == 2
+    assert "--window" in capsys.readouterr().err
+    out = tmp_path / "out"
+    assert main(["classify", str(config), "--model", str(tmp_path / "model.json"),
+                 "--window", low, high, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out.strip().splitlines()
+    assert any("plan mapped onto the device" in line for line in printed)
+    figures = dict(item.split("=") for item in printed[-1].split())
+    assert float(figures["accuracy_test"]) >= 0.6
