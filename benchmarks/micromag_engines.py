@@ -120,6 +120,25 @@ def run_magnumnp(arrays: dict) -> dict | None:
 
 
 # --------------------------------------------------------------------------- main
+def magnumnp_arrays(problem, tolerance: float, transient: float, duration: float,
+                    sampling_interval: float) -> dict:
+    """The arrays the magnum.np child reads: the Problem's fields, static parts summed."""
+    h_ext = np.zeros((*problem.n, 3))
+    if problem.zeeman_H is not None:
+        if problem.zeeman_wave is not None:
+            raise SystemExit("benchmark: time-dependent Zeeman fields are not translated")
+        h_ext += problem.zeeman_H
+    if problem.oersted_H is not None:
+        h_ext += problem.oersted_H
+    stt = problem.slonczewski or {"J": 0.0, "mp": np.array([0, 0, 1.0]), "P": 0.0,
+                                  "Lambda": 1.0, "eps_prime": 0.0}
+    return dict(n=problem.n, cell=problem.cell, Ms=problem.Ms, A=problem.exchange_A or 0.0,
+                alpha=problem.alpha, P=stt["P"], Lambda=stt["Lambda"],
+                eps_prime=stt["eps_prime"], mp=stt["mp"], J=stt["J"], m0=problem.m0,
+                H_ext=h_ext, tolerance=tolerance, transient=transient, duration=duration,
+                sampling_interval=sampling_interval)
+
+
 def reference_problem(current_density: float):
     """The reference vortex device's Problem (micromag.devices) and its relaxed state."""
     from micromag.devices import VortexSTNO
@@ -167,20 +186,8 @@ def main(argv=None) -> int:
     print(f"builtin: {timed.accepted_steps} steps (+{timed.rejected_steps} rejected), "
           f"{timed.field_evaluations} field evaluations, f = {f_builtin / 1e9:.5f} GHz")
 
-    h_ext = np.zeros((*problem.n, 3))
-    if problem.zeeman_H is not None:
-        if problem.zeeman_wave is not None:
-            raise SystemExit("benchmark: time-dependent Zeeman fields are not translated")
-        h_ext += problem.zeeman_H
-    if problem.oersted_H is not None:
-        h_ext += problem.oersted_H
-    stt = problem.slonczewski or {"J": 0.0, "mp": np.array([0, 0, 1.0]), "P": 0.0,
-                                  "Lambda": 1.0, "eps_prime": 0.0}
-    arrays = dict(n=problem.n, cell=problem.cell, Ms=problem.Ms, A=problem.exchange_A or 0.0,
-                  alpha=problem.alpha, P=stt["P"], Lambda=stt["Lambda"],
-                  eps_prime=stt["eps_prime"], mp=stt["mp"], J=stt["J"], m0=problem.m0,
-                  H_ext=h_ext, tolerance=args.tolerance, transient=args.transient,
-                  duration=args.duration, sampling_interval=args.sampling_interval)
+    arrays = magnumnp_arrays(problem, args.tolerance, args.transient, args.duration,
+                             args.sampling_interval)
     magnum = run_magnumnp(arrays)
     print(f"load average after: {os.getloadavg()}")
     if magnum is None:
