@@ -13,148 +13,134 @@ import numpy as np
 JIT = dict(cache=True, fastmath=False, nogil=True)
 
 
-@numba.njit(inline="always", **JIT)
-def _local_field(m, i, j, k, hd, hext, a_dyn, hdyn, j_now, hoe, hth, exch, hk, axis):
-    """Effective field (A/m) at one cell except the thermal part, plus the thermal part."""
-    nx, ny, nz = m.shape[1], m.shape[2], m.shape[3]
-    mx, my, mz = m[0, i, j, k], m[1, i, j, k], m[2, i, j, k]
-    hx = hd[0, i, j, k] + hext[0, i, j, k]
-    hy = hd[1, i, j, k] + hext[1, i, j, k]
-    hz = hd[2, i, j, k] + hext[2, i, j, k]
-    if a_dyn != 0.0:
-        hx += a_dyn * hdyn[0, i, j, k]
-        hy += a_dyn * hdyn[1, i, j, k]
-        hz += a_dyn * hdyn[2, i, j, k]
-    if j_now != 0.0:
-        hx += j_now * hoe[0, i, j, k]
-        hy += j_now * hoe[1, i, j, k]
-        hz += j_now * hoe[2, i, j, k]
-    hx += hth[0, i, j, k]
-    hy += hth[1, i, j, k]
-    hz += hth[2, i, j, k]
-    # exchange: exch[d] couples to the neighbour in direction d (0 where absent or vacuum)
-    if i > 0:
-        c = exch[0, i, j, k]
-        hx += c * (m[0, i - 1, j, k] - mx)
-        hy += c * (m[1, i - 1, j, k] - my)
-        hz += c * (m[2, i - 1, j, k] - mz)
-    if i < nx - 1:
-        c = exch[1, i, j, k]
-        hx += c * (m[0, i + 1, j, k] - mx)
-        hy += c * (m[1, i + 1, j, k] - my)
-        hz += c * (m[2, i + 1, j, k] - mz)
-    if j > 0:
-        c = exch[2, i, j, k]
-        hx += c * (m[0, i, j - 1, k] - mx)
-        hy += c * (m[1, i, j - 1, k] - my)
-        hz += c * (m[2, i, j - 1, k] - mz)
-    if j < ny - 1:
-        c = exch[3, i, j, k]
-        hx += c * (m[0, i, j + 1, k] - mx)
-        hy += c * (m[1, i, j + 1, k] - my)
-        hz += c * (m[2, i, j + 1, k] - mz)
-    if k > 0:
-        c = exch[4, i, j, k]
-        hx += c * (m[0, i, j, k - 1] - mx)
-        hy += c * (m[1, i, j, k - 1] - my)
-        hz += c * (m[2, i, j, k - 1] - mz)
-    if k < nz - 1:
-        c = exch[5, i, j, k]
-        hx += c * (m[0, i, j, k + 1] - mx)
-        hy += c * (m[1, i, j, k + 1] - my)
-        hz += c * (m[2, i, j, k + 1] - mz)
-    # uniaxial anisotropy, H = 2 K1 / (mu0 Ms) (m . u) u
-    h = hk[i, j, k]
-    if h != 0.0:
-        proj = h * (mx * axis[0] + my * axis[1] + mz * axis[2])
-        hx += proj * axis[0]
-        hy += proj * axis[1]
-        hz += proj * axis[2]
-    return hx, hy, hz
+def neighbour_table(shape: tuple[int, int, int]) -> np.ndarray:
+    """(6, nx*ny*nz) flat indices of each cell's neighbours at -x, +x, -y, +y, -z, +z.
+
+    Where a cell has no neighbour (mesh edge) the entry is the cell itself: its exchange
+    term m_q - m_p is then 0, with no branch in the kernels.
+    """
+    index = np.arange(int(np.prod(shape))).reshape(shape)
+    table = np.empty((6, index.size), dtype=np.int64)
+    for axis in range(3):
+        for side, shift in enumerate((-1, 1)):
+            neighbour = np.roll(index, -shift, axis=axis)
+            edge = [slice(None)] * 3
+            edge[axis] = 0 if shift == -1 else -1
+            neighbour[tuple(edge)] = index[tuple(edge)]
+            table[2 * axis + side] = neighbour.reshape(-1)
+    return table
 
 
 @numba.njit(**JIT)
-def effective_field(m, hd, hext, a_dyn, hdyn, j_now, hoe, hth, exch, hk, axis, ms, out):
-    """Total effective field (A/m) into ``out``; zero in vacuum."""
-    nx, ny, nz = m.shape[1], m.shape[2], m.shape[3]
-    for i in range(nx):
-        for j in range(ny):
-            for k in range(nz):
-                if ms[i, j, k] == 0.0:
-                    out[0, i, j, k] = 0.0
-                    out[1, i, j, k] = 0.0
-                    out[2, i, j, k] = 0.0
-                    continue
-                hx, hy, hz = _local_field(m, i, j, k, hd, hext, a_dyn, hdyn, j_now, hoe, hth,
-                                          exch, hk, axis)
-                out[0, i, j, k] = hx
-                out[1, i, j, k] = hy
-                out[2, i, j, k] = hz
+def effective_field(m, hd, hext, a_dyn, hdyn, j_now, hoe, hth, exch, nb, hk, axis, ms, out):
+    """Total effective field (A/m) into ``out``; zero in vacuum.
+
+    Arrays (3, nx, ny, nz), ``exch`` (6, nx, ny, nz), ``nb`` from :func:`neighbour_table`.
+    The loop runs over flat cell indices with the neighbour table: no edge branches and none
+    of the per-index wrap-around checks of multi-dimensional indexing (~4x faster on 40 x 40
+    cells than the (i, j, k) loop). The field code is written out here, not in a helper
+    returning a tuple, which numba compiled ~4x slower.
+    """
+    n = ms.size
+    mf, hdf, hextf, hdynf = m.reshape(3, n), hd.reshape(3, n), hext.reshape(3, n), \
+        hdyn.reshape(3, n)
+    hoef, hthf, exchf, outf = hoe.reshape(3, n), hth.reshape(3, n), exch.reshape(6, n), \
+        out.reshape(3, n)
+    hkf, msf = hk.reshape(n), ms.reshape(n)
+    for p in range(n):
+        if msf[p] == 0.0:
+            outf[0, p] = 0.0
+            outf[1, p] = 0.0
+            outf[2, p] = 0.0
+            continue
+        mx, my, mz = mf[0, p], mf[1, p], mf[2, p]
+        hx = hdf[0, p] + hextf[0, p] + hthf[0, p]
+        hy = hdf[1, p] + hextf[1, p] + hthf[1, p]
+        hz = hdf[2, p] + hextf[2, p] + hthf[2, p]
+        if a_dyn != 0.0:
+            hx += a_dyn * hdynf[0, p]
+            hy += a_dyn * hdynf[1, p]
+            hz += a_dyn * hdynf[2, p]
+        if j_now != 0.0:
+            hx += j_now * hoef[0, p]
+            hy += j_now * hoef[1, p]
+            hz += j_now * hoef[2, p]
+        # exchange: exch[d] couples to the neighbour nb[d] (0 where absent or vacuum)
+        for d in range(6):
+            q = nb[d, p]
+            c = exchf[d, p]
+            hx += c * (mf[0, q] - mx)
+            hy += c * (mf[1, q] - my)
+            hz += c * (mf[2, q] - mz)
+        # uniaxial anisotropy, H = 2 K1 / (mu0 Ms) (m . u) u
+        h = hkf[p]
+        if h != 0.0:
+            proj = h * (mx * axis[0] + my * axis[1] + mz * axis[2])
+            hx += proj * axis[0]
+            hy += proj * axis[1]
+            hz += proj * axis[2]
+        outf[0, p] = hx
+        outf[1, p] = hy
+        outf[2, p] = hz
 
 
 @numba.njit(**JIT)
-def llg_rhs(m, hd, hext, a_dyn, hdyn, j_now, hoe, hth, exch, hk, axis, ms, alpha, gamma0,
-            stt, polarizer, lam2, pol, eps_prime, precession, out):
+def llg_rhs(m, heff, ms, alpha, gamma0, stt, j_now, polarizer, lam2, pol, eps_prime,
+            precession, out):
     """dm/dt (1/s) of the Landau-Lifshitz form of LLG with the Slonczewski torque.
 
-    Gilbert form: dm/dt = -g m x H + alpha m x dm/dt + T with
-    T = g b J eps m x (mp x m) - g b J eps' m x mp, where ``stt`` holds
-    g b = gamma0 hbar / (mu0 e t Ms) per cell and eps = P L^2 / ((L^2+1) + (L^2-1) m.mp).
-    Solved for dm/dt: (A + alpha m x A) / (1 + alpha^2) with A = -g m x H + T.
+    ``heff`` is the effective field (A/m) from :func:`effective_field`. Gilbert form:
+    dm/dt = -g m x H + alpha m x dm/dt + T with T = g b J eps m x (mp x m) - g b J eps' m x mp,
+    where ``stt`` holds g b = gamma0 hbar / (mu0 e t Ms) per cell and
+    eps = P L^2 / ((L^2+1) + (L^2-1) m.mp). Solved for dm/dt: (A + alpha m x A) / (1 + alpha^2)
+    with A = -g m x H + T. Arrays (3, nx, ny, nz).
     """
-    nx, ny, nz = m.shape[1], m.shape[2], m.shape[3]
+    n = ms.size
+    mf, hf, outf = m.reshape(3, n), heff.reshape(3, n), out.reshape(3, n)
+    msf, alphaf, sttf = ms.reshape(n), alpha.reshape(n), stt.reshape(n)
     px, py, pz = polarizer[0], polarizer[1], polarizer[2]
-    for i in range(nx):
-        for j in range(ny):
-            for k in range(nz):
-                if ms[i, j, k] == 0.0:
-                    out[0, i, j, k] = 0.0
-                    out[1, i, j, k] = 0.0
-                    out[2, i, j, k] = 0.0
-                    continue
-                hx, hy, hz = _local_field(m, i, j, k, hd, hext, a_dyn, hdyn, j_now, hoe, hth,
-                                          exch, hk, axis)
-                mx, my, mz = m[0, i, j, k], m[1, i, j, k], m[2, i, j, k]
-                # A = -gamma0 m x H (precession)
-                ax = -gamma0 * (my * hz - mz * hy)
-                ay = -gamma0 * (mz * hx - mx * hz)
-                az = -gamma0 * (mx * hy - my * hx)
-                a_l = alpha[i, j, k]
-                if not precession:
-                    # pure damping: dm/dt = -g alpha/(1+alpha^2) m x (m x H)
-                    cx = my * hz - mz * hy
-                    cy = mz * hx - mx * hz
-                    cz = mx * hy - my * hx
-                    ax = 0.0
-                    ay = 0.0
-                    az = 0.0
-                    bx = my * cz - mz * cy
-                    by = mz * cx - mx * cz
-                    bz = mx * cy - my * cx
-                    f = -gamma0 * a_l / (1.0 + a_l * a_l)
-                    out[0, i, j, k] = f * bx
-                    out[1, i, j, k] = f * by
-                    out[2, i, j, k] = f * bz
-                    continue
-                beta = stt[i, j, k] * j_now
-                if beta != 0.0:
-                    mdotp = mx * px + my * py + mz * pz
-                    eps = pol * lam2 / ((lam2 + 1.0) + (lam2 - 1.0) * mdotp)
-                    # m x mp
-                    qx = my * pz - mz * py
-                    qy = mz * px - mx * pz
-                    qz = mx * py - my * px
-                    # m x (mp x m) = -m x (m x mp)
-                    tx = -(my * qz - mz * qy)
-                    ty = -(mz * qx - mx * qz)
-                    tz = -(mx * qy - my * qx)
-                    ax += beta * (eps * tx - eps_prime * qx)
-                    ay += beta * (eps * ty - eps_prime * qy)
-                    az += beta * (eps * tz - eps_prime * qz)
-                f = 1.0 / (1.0 + a_l * a_l)
-                out[0, i, j, k] = f * (ax + a_l * (my * az - mz * ay))
-                out[1, i, j, k] = f * (ay + a_l * (mz * ax - mx * az))
-                out[2, i, j, k] = f * (az + a_l * (mx * ay - my * ax))
+    for p in range(n):
+        if msf[p] == 0.0:
+            outf[0, p] = 0.0
+            outf[1, p] = 0.0
+            outf[2, p] = 0.0
+            continue
+        mx, my, mz = mf[0, p], mf[1, p], mf[2, p]
+        hx, hy, hz = hf[0, p], hf[1, p], hf[2, p]
+        a_l = alphaf[p]
+        if not precession:
+            # pure damping: dm/dt = -g alpha/(1+alpha^2) m x (m x H)
+            cx = my * hz - mz * hy
+            cy = mz * hx - mx * hz
+            cz = mx * hy - my * hx
+            f = -gamma0 * a_l / (1.0 + a_l * a_l)
+            outf[0, p] = f * (my * cz - mz * cy)
+            outf[1, p] = f * (mz * cx - mx * cz)
+            outf[2, p] = f * (mx * cy - my * cx)
+            continue
+        # A = -gamma0 m x H (precession)
+        ax = -gamma0 * (my * hz - mz * hy)
+        ay = -gamma0 * (mz * hx - mx * hz)
+        az = -gamma0 * (mx * hy - my * hx)
+        beta = sttf[p] * j_now
+        if beta != 0.0:
+            mdotp = mx * px + my * py + mz * pz
+            eps = pol * lam2 / ((lam2 + 1.0) + (lam2 - 1.0) * mdotp)
+            # m x mp
+            qx = my * pz - mz * py
+            qy = mz * px - mx * pz
+            qz = mx * py - my * px
+            # m x (mp x m) = -m x (m x mp)
+            tx = -(my * qz - mz * qy)
+            ty = -(mz * qx - mx * qz)
+            tz = -(mx * qy - my * qx)
+            ax += beta * (eps * tx - eps_prime * qx)
+            ay += beta * (eps * ty - eps_prime * qy)
+            az += beta * (eps * tz - eps_prime * qz)
+        f = 1.0 / (1.0 + a_l * a_l)
+        outf[0, p] = f * (ax + a_l * (my * az - mz * ay))
+        outf[1, p] = f * (ay + a_l * (mz * ax - mx * az))
+        outf[2, p] = f * (az + a_l * (mx * ay - my * ax))
 
 
 @numba.njit(**JIT)

@@ -174,8 +174,10 @@ class Simulation:
         if self.demag:
             self.kernel = demag_kernel(self.n, self.cell)
             self._full = self.kernel.has_z_coupling
+        self._neighbours = kernels.neighbour_table(self.n)
         self._zeros = np.zeros((3, *self.n))
         self._hd = np.zeros((3, *self.n))
+        self._heff = np.zeros((3, *self.n))
         self._hth = np.zeros((3, *self.n))
         self._mbuf = np.zeros((3, *self.n))
         self.field_evaluations = 0
@@ -238,11 +240,13 @@ class Simulation:
         if hd is None:
             hd = self.demag_field(m, self._hd)
         self.field_evaluations += 1
-        kernels.llg_rhs(m, hd, self.hext, self._amplitude(t), self.hdyn, self.current(t),
-                        self.hoe, self._zeros if hth is None else hth, self.exch, self.hk,
-                        self.axis, self.ms, self.alpha if alpha is None else alpha,
-                        self.gamma0, self.stt, self.polarizer, self.lam2, self.polarization,
-                        self.eps_prime, precession, out)
+        j_now = self.current(t)
+        kernels.effective_field(m, hd, self.hext, self._amplitude(t), self.hdyn, j_now,
+                                self.hoe, self._zeros if hth is None else hth, self.exch,
+                                self._neighbours, self.hk, self.axis, self.ms, self._heff)
+        kernels.llg_rhs(m, self._heff, self.ms, self.alpha if alpha is None else alpha,
+                        self.gamma0, self.stt, j_now, self.polarizer, self.lam2,
+                        self.polarization, self.eps_prime, precession, out)
         return out
 
     def effective_field(self, m, t: float = 0.0, out=None):
@@ -250,8 +254,8 @@ class Simulation:
         out = np.zeros((3, *self.n)) if out is None else out
         self.demag_field(m, self._hd)
         kernels.effective_field(m, self._hd, self.hext, self._amplitude(t), self.hdyn,
-                                self.current(t), self.hoe, self._zeros, self.exch, self.hk,
-                                self.axis, self.ms, out)
+                                self.current(t), self.hoe, self._zeros, self.exch,
+                                self._neighbours, self.hk, self.axis, self.ms, out)
         return out
 
     def energy(self, m, t: float = 0.0) -> dict[str, float]:
@@ -260,11 +264,11 @@ class Simulation:
         z = self._zeros
         zero_hk = np.zeros(self.n)
         exch = np.zeros((3, *self.n))
-        kernels.effective_field(m, z, z, 0.0, z, 0.0, z, z, self.exch, zero_hk, self.axis,
-                                self.ms, exch)
+        kernels.effective_field(m, z, z, 0.0, z, 0.0, z, z, self.exch, self._neighbours,
+                                zero_hk, self.axis, self.ms, exch)
         anis = np.zeros((3, *self.n))
-        kernels.effective_field(m, z, z, 0.0, z, 0.0, z, z, np.zeros_like(self.exch), self.hk,
-                                self.axis, self.ms, anis)
+        kernels.effective_field(m, z, z, 0.0, z, 0.0, z, z, np.zeros_like(self.exch),
+                                self._neighbours, self.hk, self.axis, self.ms, anis)
         applied = self.hext + self._amplitude(t) * self.hdyn + self.current(t) * self.hoe
         demag = self.demag_field(m)
         weight = -MU0 * self.ms * self.volume
