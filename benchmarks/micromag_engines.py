@@ -12,6 +12,11 @@ process (its import changes torch's global state). The last lines printed are::
     speedup_vs_magnumnp=<y/x>
     freq_rel_diff=<|f_b - f_m| / f_m>
 
+and, where OOMMF can run (``OOMMFTCL`` or ``oommf`` on the PATH, not as root), the same
+against OOMMF: ``oommf_s_per_ns``, ``speedup_vs_oommf``, ``freq_rel_diff_oommf`` (OOMMF's
+wall time for the timed part, as the difference of a transient-only run and a full run;
+OOMMF keeps its own error control).
+
 Times are CPU seconds of each single-threaded process per simulated ns (wall times are
 printed too; on a shared machine they include time the core was given to others).
 
@@ -139,6 +144,33 @@ def magnumnp_arrays(problem, tolerance: float, transient: float, duration: float
                 sampling_interval=sampling_interval)
 
 
+def run_oommf(device, spec, transient: float, duration: float) -> dict | None:
+    """OOMMF through the suite's engine, or None where it cannot run here.
+
+    OOMMF runs as its own process tree (wall time, one thread) and keeps its own error
+    control (``RunSpec.tolerance`` is not mapped). Two runs from the same state, of
+    ``transient`` and of ``transient + duration``: the difference of their wall times is the
+    time of ``duration`` without OOMMF's start-up.
+    """
+    from dataclasses import replace
+
+    from micromag.engines.oommf import OOMMFEngine, oommf_availability
+
+    available, why = oommf_availability()
+    if not available:
+        print(f"oommf: not run ({why})")
+        return None
+    engine = OOMMFEngine(n_threads=1)
+    walls = []
+    for length in (transient, transient + duration):
+        start = time.perf_counter()
+        ds = engine.run(device, replace(spec, duration=length))
+        walls.append(time.perf_counter() - start)
+    t = ds["time"].values
+    last = t > t[-1] - duration - 1e-15
+    return {"wall": walls[1] - walls[0], "time": t[last], "mx": ds["mx"].values[0, last]}
+
+
 def reference_problem(current_density: float):
     """The reference vortex device's Problem (micromag.devices) and its relaxed state."""
     from micromag.devices import VortexSTNO
@@ -189,13 +221,27 @@ def main(argv=None) -> int:
     arrays = magnumnp_arrays(problem, args.tolerance, args.transient, args.duration,
                              args.sampling_interval)
     magnum = run_magnumnp(arrays)
+    from dataclasses import replace
+
+    oommf = run_oommf(device, replace(spec, sampling_interval=args.sampling_interval),
+                      args.transient, args.duration)
     print(f"load average after: {os.getloadavg()}")
+    ns = args.duration * 1e9
+    oommf_lines = []
+    if oommf is not None:
+        f_oommf = gyration_frequency(oommf["time"], oommf["mx"])
+        oommf_s_per_ns = oommf["wall"] / ns
+        oommf_lines = [f"oommf_s_per_ns={oommf_s_per_ns:.4g}",
+                       f"speedup_vs_oommf={oommf_s_per_ns / builtin_s_per_ns:.3g}",
+                       f"freq_rel_diff_oommf={abs(f_builtin - f_oommf) / f_oommf:.3g}"]
+        print(f"oommf: f = {f_oommf / 1e9:.5f} GHz (wall time: a separate process tree, "
+              "its own error control)")
     if magnum is None:
         print(f"builtin_s_per_ns={builtin_s_per_ns:.4g}")
         print("magnumnp_s_per_ns=nan  # magnum.np not installed")
+        print("\n".join(oommf_lines))
         return 0
     magnum_s_per_ns = float(magnum["cpu"]) / (args.duration * 1e9)
-    ns = args.duration * 1e9
     print(f"wall time per ns: builtin {builtin_wall / ns:.4g} s, magnum.np "
           f"{float(magnum['wall']) / ns:.4g} s (CPU time below)")
     f_magnum = gyration_frequency(magnum["time"], magnum["m"][:, 0])
@@ -203,6 +249,8 @@ def main(argv=None) -> int:
     print(f"magnumnp_s_per_ns={magnum_s_per_ns:.4g}")
     print(f"speedup_vs_magnumnp={magnum_s_per_ns / builtin_s_per_ns:.3g}")
     print(f"freq_rel_diff={abs(f_builtin - f_magnum) / f_magnum:.3g}")
+    if oommf_lines:
+        print("\n".join(oommf_lines))
     return 0
 
 
