@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                                        if f"{name}_time" in d.files}, flush=True)
         return 0
 
-    from micromag.engines.base import RunSpec, build_problem, get_engine
+    from micromag.engines import RunSpec, build_problem, get_engine
     from micromag.engines.builtin import simulation_from_problem
     from multiscale.sweep import load_sweep_config
 

@@ -72,7 +72,7 @@ def analyse(t: np.ndarray, cx: np.ndarray, cy: np.ndarray) -> dict:
 def run_current(device, engine, m0: np.ndarray, current_density: float, duration: float,
                 chunk: float, sampling: float) -> dict:
     """Run one current from ``m0``; classify the orbit."""
-    from micromag.engines.base import RunSpec, core_position
+    from micromag.engines import RunSpec, core_position
     from micromag.engines.builtin.engine import simulation_from_problem
 
     spec = RunSpec(current_density=current_density, duration=chunk,
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--record", type=Path, default=None, help="JSON-lines output")
     args = parser.parse_args(argv)
 
-    from micromag.engines.base import get_engine
+    from micromag.engines import get_engine
     from multiscale.sweep import load_sweep_config
 
     device, _ = load_sweep_config(args.config)

@@ -130,7 +130,7 @@ def magnumnp_arrays(problem, tolerance: float, transient: float, duration: float
     """The arrays the magnum.np child reads: the Problem's fields, static parts summed."""
     h_ext = np.zeros((*problem.n, 3))
     if problem.zeeman_H is not None:
-        if problem.zeeman_wave is not None:
+        if problem.zeeman_drive is not None:
             raise SystemExit("benchmark: time-dependent Zeeman fields are not translated")
         h_ext += problem.zeeman_H
     if problem.oersted_H is not None:
@@ -174,7 +174,7 @@ def run_oommf(device, spec, transient: float, duration: float) -> dict | None:
 def reference_problem(current_density: float):
     """The reference vortex device's Problem (micromag.devices) and its relaxed state."""
     from micromag.devices import VortexSTNO
-    from micromag.engines.base import RunSpec, build_problem
+    from micromag.engines import RunSpec, build_problem
     from micromag.engines.builtin import BuiltinEngine
 
     device = VortexSTNO(relax_field=(20e-3 / (4e-7 * np.pi), 0.0, 0.0))  # core held ~40 nm out

@@ -28,20 +28,21 @@ from typing import Any
 
 import numpy as np
 
+from .constants import GAMMA0, MU0
 from .oersted import OerstedField
 
 __all__ = [
     "DEVICE_TYPES",
-    "GAMMA0",
-    "MU0",
     "MTJOscillator",
     "VortexSTNO",
     "device_from_dict",
     "exchange_length",
 ]
 
-GAMMA0 = 221276.14872118403  #: m/(A s), micromagneticmodel.consts.gamma0
-MU0 = 4e-7 * math.pi  #: T m/A
+#: cells at most this many exchange lengths wide resolve the magnetisation (else a warning)
+MAX_CELL_EXCHANGE_LENGTHS = 1.5
+#: Guslienko's thin-disk gyrotropic stiffness prefactor 5/(9 pi) (J. Appl. Phys. 91, 8037)
+GUSLIENKO_PREFACTOR = 5.0 / (9.0 * math.pi)
 
 
 def exchange_length(A: float, Ms: float) -> float:
@@ -92,9 +93,10 @@ class _Pillar:
             raise _bad(name, "cell_size", self.cell_size,
                        "no cell centre lies inside the device: use smaller cells")
         l_ex = exchange_length(self.A, self.Ms)
-        if self.cell_size > 1.5 * l_ex:
+        if self.cell_size > MAX_CELL_EXCHANGE_LENGTHS * l_ex:
             warnings.warn(
-                f"{name}.cell_size = {self.cell_size:.3g} m exceeds 1.5 exchange lengths "
+                f"{name}.cell_size = {self.cell_size:.3g} m exceeds "
+                f"{MAX_CELL_EXCHANGE_LENGTHS:g} exchange lengths "
                 f"(l_ex = {l_ex:.3g} m): the magnetisation is not resolved",
                 UserWarning, stacklevel=3)
 
@@ -131,7 +133,9 @@ class _Pillar:
 
     @property
     def oersted(self) -> OerstedField | None:
-        """The Oersted term of the drive current, or None if switched off."""
+        """The Oersted term of the drive current, or None if switched off: the long-cylinder
+        field of the pillar's (elliptic) cross-section; for a rectangular MTJ pillar the
+        ellipse of the same semi-axes, an approximation."""
         if not self.oersted_field:
             return None
         a, b = (v / 2 for v in self._extent_xy())
@@ -298,8 +302,22 @@ class VortexSTNO(_Pillar):
         Guslienko et al., J. Appl. Phys. 91, 8037 (2002), SI form (PHYSICS.md section 1): an
         estimate, good to ~10-20 % against micromagnetics.
         """
-        omega = 5.0 / (9.0 * math.pi) * self.gamma0 * self.Ms * self.thickness / self.radius
+        omega = GUSLIENKO_PREFACTOR * self.gamma0 * self.Ms * self.thickness / self.radius
         return omega / (2 * math.pi)
+
+    def thiele_mode_energy(self, frequency: float) -> float:
+        """Thiele estimate of the mode energy lambda (J) of the vortex gyrating at ``frequency``
+        (Hz).
+
+        With c = (X + iY)/R the power is p = (r/R)^2, and the confinement energy of the core at
+        radius r is (1/2) kappa r^2 with stiffness kappa = G omega (Thiele: gyrotropic force
+        balance, omega = kappa/G), G = 2 pi Ms L / gamma the gyrovector (kg/s) and
+        gamma = gamma0/mu0 (rad/(s T)) from the device's own gamma0. So E = lambda p with
+        lambda = (1/2) G omega R^2 = pi Ms L omega R^2 / gamma.
+        """
+        gamma = self.gamma0 / MU0
+        gyrovector = 2 * math.pi * self.Ms * self.thickness / gamma
+        return 0.5 * gyrovector * (2 * math.pi * frequency) * self.radius**2
 
     def initial_magnetisation(self) -> np.ndarray:
         """Vortex with the given chirality and polarity, core at ``core_shift``."""
@@ -389,12 +407,6 @@ class MTJOscillator(_Pillar):
         if self.shape == "rectangle":
             return self.length * self.width
         return math.pi * self.length * self.width / 4
-
-    @property
-    def oersted(self) -> OerstedField | None:
-        """Oersted field of the drive current (the elliptic-cylinder field for a rectangle too,
-        an approximation), or None if switched off."""
-        return super().oersted
 
     def initial_magnetisation(self) -> np.ndarray:
         """Uniform state along the initial direction, tilted by ``initial_tilt``."""

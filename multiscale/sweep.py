@@ -30,12 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from micromag.engines.registry import ENGINE_NAMES as ENGINES
 from multiscale.config import fail, parse, read_toml, spec, to_dict
 from multiscale.errors import InputError
 
 __all__ = ["SweepSettings", "SweepResult", "load_sweep_config", "parse_device", "run_sweep"]
-
-ENGINES = ("builtin", "magnumnp", "oommf")
 
 # unit and checks of each device parameter (the device classes hold the defaults)
 _PARAMETER_SPECS: dict[str, dict[str, Any]] = {
@@ -146,7 +145,7 @@ def _run_one(engine_name: str, device_dict: dict, spec_dict: dict, initial_path:
     import numpy as np
 
     from micromag.devices import device_from_dict
-    from micromag.engines.base import RunSpec, get_engine
+    from micromag.engines import RunSpec, get_engine
     from multiscale.store import Store, write_dataset
 
     device = device_from_dict(device_dict)
@@ -205,7 +204,7 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
     import numpy as np
     import xarray as xr
 
-    from micromag.engines.base import RunSpec, get_engine
+    from micromag.engines import RunSpec, get_engine
     from multiscale.store import Store, write_dataset, write_json
 
     started = time.time()

@@ -17,7 +17,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 def _engine_or_skip(name: str, capability: str | None = None):
     """The micromagnetic engine ``name``, or a skip saying why it cannot run here (the
     capability matrix of the shared engine tests)."""
-    from micromag.engines.base import get_engine
+    from micromag.engines import get_engine
 
     try:
         engine = get_engine(name)

@@ -8,10 +8,13 @@ because importing magnum.np changes torch's global state, renames the process an
 ``exit()``.
 
 Translation: Exchange -> ExchangeField, Demag -> DemagField, Zeeman -> ExternalField (with
-Ubermag's ``wave`` sin/sinc time profile), UniaxialAnisotropy -> UniaxialAnisotropyField,
-Slonczewski -> SpinTorqueSlonczewski (same OOMMF form, d = the one-cell free-layer thickness),
+Ubermag's sin/sinc time profile; a Python callable ``func`` cannot cross into the worker
+process, so capability "zeeman_func" is not declared),
+UniaxialAnisotropy -> UniaxialAnisotropyField, Slonczewski -> SpinTorqueSlonczewski (same
+OOMMF form, d = the one-cell free-layer thickness),
 the suite's Oersted term -> a spatially varying ExternalField, temperature -> ThermalField with a
-stochastic Heun step. magnum.np's constants (gamma, mu_0, hbar, e, kb) are set to Ubermag's.
+stochastic Heun step. magnum.np's constants (gamma, mu_0, hbar, e, kb) are set to Ubermag's
+(:mod:`micromag.constants`), gamma to the device's gamma0.
 """
 
 from __future__ import annotations
@@ -29,18 +32,19 @@ from typing import Any
 
 import numpy as np
 
-from .base import Engine, Problem, RunFailed, RunSpec, timeseries_dataset
+from ..constants import BOLTZMANN, ELEMENTARY_CHARGE, HBAR, MU0
+from . import capabilities as caps
+from .base import Engine
+from .errors import RunFailed
+from .problem import Problem
+from .runspec import RunSpec
+from .timeseries import timeseries_dataset
 
 __all__ = ["MagnumNPEngine"]
 
-# Ubermag's micromagneticmodel.consts values (kept here so that the engine need not import it)
-_CONSTANTS = {
-    "gamma": 221276.14872118403,  # replaced by the device's gamma0 per run
-    "mu_0": 4e-7 * np.pi,
-    "hbar": 1.0545718002680283e-34,
-    "e": 1.6021766208e-19,
-    "kb": 1.3806485279e-23,
-}
+# magnum.np's names of the constants (magnumnp.common.constants), set to Ubermag's values;
+# "gamma" is the device's gamma0, set per run
+_CONSTANTS = {"mu_0": MU0, "hbar": HBAR, "e": ELEMENTARY_CHARGE, "kb": BOLTZMANN}
 
 
 class MagnumNPEngine(Engine):
@@ -63,9 +67,7 @@ class MagnumNPEngine(Engine):
     """
 
     name = "magnumnp"
-    capabilities = frozenset({"exchange", "demag", "zeeman", "zeeman_time",
-                              "uniaxial_anisotropy", "slonczewski", "oersted", "thermal",
-                              "relax"})
+    capabilities = caps.CAPABILITIES - {caps.ZEEMAN_FUNC}
 
     def __init__(self, workdir: str | Path | None = None, threads: int = 1,
                  relax_maxiter: int = 2000, relax_dm_tol: float = 10.0,
@@ -126,13 +128,14 @@ class MagnumNPEngine(Engine):
         arrays.update(extra_arrays or {})
         np.savez(run_dir / "problem.npz", **arrays)
         stt = problem.slonczewski
+        drive = problem.zeeman_drive  # sin/sinc only: a callable is refused by check()
         spec = {
             "alpha": problem.alpha,
             "exchange_A": problem.exchange_A,
             "demag": problem.demag,
             "anisotropy_K": problem.anisotropy_K,
             "anisotropy_u": None if problem.anisotropy_u is None else list(problem.anisotropy_u),
-            "zeeman_wave": problem.zeeman_wave,
+            "zeeman_wave": None if drive is None else drive.to_dict(),
             "slonczewski": None if stt is None else {**stt, "mp": list(stt["mp"])},
             "temperature": problem.temperature,
             "seed": problem.seed,

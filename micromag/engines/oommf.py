@@ -9,7 +9,7 @@ Translation of the suite's device (what Ubermag itself cannot express):
   the torque; the free layer is one cell thick along z, which OOMMF takes as its thickness.
 - the Oersted term -> a spatially varying Zeeman field (``Oxs_FixedZeeman`` of a vector field),
   added to the static bias field, or as a second, named Zeeman term when the bias has a time
-  profile.
+  profile (sin/sinc or a Python ``func``, which oommfc samples every ``dt``).
 - temperature > 0 -> ``Xf_ThermSpinXferEvolve`` (oommfc ``Xf_ThermSpinXferEvolver``; without a
   current ``Xf_ThermHeunEvolve``) with ``uniform_seed`` = the run's seed and a fixed step
   ``RunSpec.thermal_time_step``; the MIF also gets ``RandomSeed seed`` (OOMMF re-seeds at
@@ -31,7 +31,12 @@ from typing import Any
 
 import numpy as np
 
-from .base import Engine, Problem, RunFailed, RunSpec, core_position, timeseries_dataset
+from . import capabilities as caps
+from .base import Engine
+from .errors import RunFailed
+from .problem import Problem
+from .runspec import RunSpec
+from .timeseries import core_position, timeseries_dataset
 
 __all__ = ["OOMMFEngine", "oommf_availability"]
 
@@ -89,9 +94,7 @@ class OOMMFEngine(Engine):
     """
 
     name = "oommf"
-    capabilities = frozenset({"exchange", "demag", "zeeman", "zeeman_time",
-                              "uniaxial_anisotropy", "slonczewski", "oersted", "thermal",
-                              "relax"})
+    capabilities = caps.CAPABILITIES
 
     def __init__(self, workdir: str | Path | None = None, n_threads: int = 1) -> None:
         self.workdir = None if workdir is None else Path(workdir)
@@ -124,8 +127,8 @@ class OOMMFEngine(Engine):
         system.m = df.Field(mesh, nvdim=3, value=problem.m0,
                             norm=problem.Ms[..., None], valid="norm")
         if problem.oersted_H is not None:
-            zeeman = [t for t in system.energy if type(t).__name__ == "Zeeman"]
-            if zeeman and problem.zeeman_wave is not None:
+            zeeman = [t for t in system.energy if isinstance(t, mm.Zeeman)]
+            if zeeman and problem.zeeman_drive is not None:
                 system.energy += mm.Zeeman(H=df.Field(mesh, nvdim=3, value=problem.oersted_H),
                                            name="oersted")
             else:

@@ -1,6 +1,9 @@
 """Shared output of every engine: the DESIGN.md time-series Dataset and the vortex core position.
 
-Re-exported by :mod:`micromag.engines.base`.
+Samples are recorded at t = k * sampling_interval, k = 0 .. round(duration/sampling_interval),
+the initial state included. Dataset attr ``seed`` is -1 when there was no seed (netCDF
+attributes cannot be None). The magnum.np worker imports this module in its own process: keep
+it free of Ubermag and of the engine interface.
 """
 
 from __future__ import annotations
@@ -11,22 +14,23 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..version import suite_version
+
 if TYPE_CHECKING:  # pragma: no cover
     import xarray as xr
 
-    from .base import Problem, RunSpec
+    from .problem import Problem
+    from .runspec import RunSpec
 
-__all__ = ["core_position", "suite_version", "timeseries_dataset"]
+__all__ = ["CORE_MIN_PEAK", "CORE_REGION_FRACTION", "CORE_WEIGHT_POWER", "core_position",
+           "timeseries_dataset"]
 
-
-def suite_version() -> str:
-    """Installed version of the suite (micromag may not import multiscale)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("stno-multiscale")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "unknown"
+#: Below this peak |m_z| (1) a frame has no vortex core (it was expelled).
+CORE_MIN_PEAK = 0.5
+#: Exponent of the centroid weight (p m_z)^power of the core finder.
+CORE_WEIGHT_POWER = 4
+#: Cells with p m_z above this fraction of the peak enter the core centroid.
+CORE_REGION_FRACTION = 0.5
 
 
 def core_position(
@@ -34,8 +38,8 @@ def core_position(
     x: np.ndarray,
     y: np.ndarray,
     *,
-    min_peak: float = 0.5,
-    power: int = 4,
+    min_peak: float = CORE_MIN_PEAK,
+    power: int = CORE_WEIGHT_POWER,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Vortex core position from the out-of-plane magnetisation.
 
@@ -68,7 +72,7 @@ def core_position(
     peak = flat[np.arange(nt), peak_index]
     sign = np.sign(frames.reshape(nt, -1)[np.arange(nt), peak_index])
     signed = frames * sign[:, None, None]
-    weight = np.where(signed > 0.5 * peak[:, None, None], signed, 0.0) ** power
+    weight = np.where(signed > CORE_REGION_FRACTION * peak[:, None, None], signed, 0.0) ** power
     total = weight.sum(axis=(1, 2))
     with np.errstate(invalid="ignore", divide="ignore"):
         cx = np.einsum("tij,i->t", weight, x) / total

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import platform
 
+from micromag.engines.registry import ENGINE_NAMES as ENGINES
+
 HELP = "report versions, which micromagnetic engines can run here and why not, and data sets"
 
-ENGINES = ("builtin", "magnumnp", "oommf")
 LIBRARIES = ("numpy", "scipy", "numba", "xarray", "dask", "distributed", "micromagneticmodel",
              "discretisedfield", "oommfc", "magnumnp", "torch")  # fmt: skip
 
@@ -21,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def engine_status(name: str) -> tuple[bool, str]:
     """(can run here, why or why not) for a micromagnetic engine."""
     try:
-        from micromag.engines.base import get_engine
+        from micromag.engines import get_engine
     except ImportError as error:
         return False, f"the engine registry is not importable ({error})"
     try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from micromag.engines.registry import ENGINE_NAMES
+
 HELP = ("run the whole chain (micromagnetic sweep -> calibration -> vowel network) and write "
         "a report; no CONFIG: the embedded default device")
 
@@ -14,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "embedded multiscale/defaults/chain.toml")
     parser.add_argument("--out", metavar="DIR", default="run",
                         help="output folder (default: ./run); report.md is the place to start")
-    parser.add_argument("--engine", choices=("builtin", "magnumnp", "oommf"),
+    parser.add_argument("--engine", choices=ENGINE_NAMES,
                         help="micromagnetic engine (default: sweep.engine of the config)")
     parser.add_argument("--store", metavar="DIR",
                         help="provenance store shared between runs (default: DIR/store)")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from micromag.engines.registry import ENGINE_NAMES
+
 HELP = "run a micromagnetic device over a list of currents into DIR/timeseries.nc"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("config", help="TOML file with [device] and [sweep] tables")
-    parser.add_argument("--engine", choices=("builtin", "magnumnp", "oommf"),
+    parser.add_argument("--engine", choices=ENGINE_NAMES,
                         help="engine (default: sweep.engine of the config)")
     parser.add_argument("--out", metavar="DIR", default="sweep",
                         help="output folder (default: ./sweep)")

@@ -9,15 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from micromag.constants import BOLTZMANN, ELEMENTARY_CHARGE, GAMMA0, HBAR, MU0
 from micromag.engines.builtin.newell import DemagKernel, self_demag_factors
-from micromag.engines.builtin.solver import (
-    BOLTZMANN,
-    ELEMENTARY_CHARGE,
-    GAMMA0,
-    HBAR,
-    MU0,
-    Simulation,
-)
+from micromag.engines.builtin.solver import Simulation
 
 
 def aharoni_nz(lx: float, ly: float, lz: float) -> float:

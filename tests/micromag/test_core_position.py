@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from micromag.engines.base import core_position
+from micromag.engines import core_position
 
 
 def test_core_position_subcell_and_expelled():

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from micromag.devices import MTJOscillator, VortexSTNO, device_from_dict, exchange_length
-from micromag.engines.base import RunSpec, UnsupportedTerm, build_problem, required_terms
+from micromag.engines import RunSpec, UnsupportedTerm, build_problem, required_terms
 
 
 def test_reference_device_matches_physics_md():

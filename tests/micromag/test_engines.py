@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from micromag.devices import VortexSTNO
-from micromag.engines.base import (
+from micromag.engines import (
     CAPABILITIES,
     ENGINE_NAMES,
     RunSpec,

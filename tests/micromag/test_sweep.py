@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from micromag.engines.base import ENGINE_NAMES, get_engine
+from micromag.engines import ENGINE_NAMES, get_engine
 from multiscale.cli import main
 
 TINY = """

@@ -11,8 +11,9 @@ import math
 import numpy as np
 import pytest
 
-from micromag.devices import GAMMA0, MTJOscillator
-from micromag.engines.base import ENGINE_NAMES, RunSpec
+from micromag.constants import GAMMA0
+from micromag.devices import MTJOscillator
+from micromag.engines import ENGINE_NAMES, RunSpec
 
 
 def aharoni_nz(a: float, b: float, c: float) -> float:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from micromag.devices import VortexSTNO
-from micromag.engines.base import ENGINE_NAMES, RunSpec, get_engine
+from micromag.engines import ENGINE_NAMES, RunSpec, get_engine
 
 DISK = {"diameter": 100e-9, "thickness": 5e-9, "cell_size": 5e-9, "core_shift": (15e-9, 0.0)}
 

@@ -2,35 +2,29 @@
 
 from __future__ import annotations
 
-import math
 import time
 from typing import Any
 
 import numpy as np
 
-from ..base import Engine, RunFailed, RunSpec, core_position, timeseries_dataset
+from ...version import suite_version
+from .. import capabilities as caps
+from ..base import Engine
+from ..errors import RunFailed
+from ..problem import Problem
+from ..runspec import RunSpec
+from ..timeseries import core_position, timeseries_dataset
 from .solver import Simulation
 
 __all__ = ["BuiltinEngine", "simulation_from_problem"]
 
 
-def _wave(problem) -> Any:
-    """The time-dependent amplitude of the Zeeman field, as Ubermag defines ``wave``."""
-    wave = problem.zeeman_wave
-    if wave is None:
-        return None
-    omega, t0 = 2 * math.pi * wave["f"], wave["t0"]
-    if wave["wave"] == "sin":
-        return lambda t: math.sin(omega * (t - t0))
-    if wave["wave"] == "sinc":
-        return lambda t: (1.0 if t == t0 else math.sin(omega * (t - t0)) / (omega * (t - t0)))
-    raise ValueError(f"Zeeman wave = {wave['wave']!r}: allowed are 'sin', 'sinc'")
+def simulation_from_problem(problem: Problem, spec: RunSpec | None = None,
+                            **options) -> Simulation:
+    """A :class:`Simulation` of the neutral :class:`~micromag.engines.problem.Problem`.
 
-
-def simulation_from_problem(problem, spec: RunSpec | None = None, **options) -> Simulation:
-    """A :class:`Simulation` of the neutral :class:`~micromag.engines.base.Problem`.
-
-    Ubermag's time-dependent Zeeman field is ``H * wave(t)`` (no static part). The Slonczewski
+    Ubermag's time-dependent Zeeman field is ``H * a(t)`` (no static part), a(t) the
+    :class:`~micromag.engines.drive.Drive` (sin, sinc or a Python callable). The Slonczewski
     torque uses the free-layer thickness t = cell edge along z, as OOMMF and magnum.np do. The
     Oersted field array is that of the run's current density J and is scaled with it.
     """
@@ -42,7 +36,7 @@ def simulation_from_problem(problem, spec: RunSpec | None = None, **options) -> 
     oersted = None
     if problem.oersted_H is not None and current != 0.0:
         oersted = vector(problem.oersted_H) / current
-    wave = _wave(problem)
+    wave = None if problem.zeeman_drive is None else problem.zeeman_drive.amplitude()
     kwargs: dict[str, Any] = {}
     if stt is not None:
         kwargs.update(polarizer=stt["mp"], polarization=stt["P"],
@@ -72,9 +66,10 @@ class BuiltinEngine(Engine):
     """Numba finite-difference engine for thin-film nanopillars (``micromag.engines.builtin``).
 
     Exchange, Newell-tensor demag by FFT (kernel cached per geometry across a sweep), Zeeman
-    (static or with a sin/sinc wave), uniaxial anisotropy, OOMMF's Slonczewski torque, the
-    Oersted field, Brown's thermal field (stochastic Heun) and relaxation; adaptive RK 5(4) at
-    T = 0 with the error measured as magnum.np does (``RunSpec.tolerance`` as atol = rtol).
+    (static, or times a sin/sinc profile or a Python callable of t), uniaxial anisotropy,
+    OOMMF's Slonczewski torque, the Oersted field, Brown's thermal field (stochastic Heun) and
+    relaxation; adaptive RK 5(4) at T = 0 with the error measured as magnum.np does
+    (``RunSpec.tolerance`` as atol = rtol).
 
     Parameters
     ----------
@@ -85,9 +80,7 @@ class BuiltinEngine(Engine):
     """
 
     name = "builtin"
-    capabilities = frozenset({"exchange", "demag", "zeeman", "zeeman_time",
-                              "uniaxial_anisotropy", "slonczewski", "oersted", "thermal",
-                              "relax"})
+    capabilities = caps.CAPABILITIES
 
     def __init__(self, workers: int = 1, method: str = "rkf45") -> None:
         self.workers = int(workers)
@@ -106,8 +99,6 @@ class BuiltinEngine(Engine):
         import numba
         import scipy
 
-        from ..base import suite_version
-
         return f"{suite_version()} (numba {numba.__version__}, scipy {scipy.__version__})"
 
     def _simulation(self, problem, spec=None) -> Simulation:
@@ -115,9 +106,11 @@ class BuiltinEngine(Engine):
 
     def relax(self, device: Any, *, torque_tolerance: float = 1.0,
               max_time: float = 20e-9) -> np.ndarray:
-        """Relax ``device.relax_system()`` by damping-only dynamics (alpha = 1, J = 0).
+        """Relax ``device.relax_system()`` (J = 0) by minimising its energy.
 
-        Stops when max |m x H_eff| < ``torque_tolerance`` (A/m) or after ``max_time`` (s).
+        :meth:`Simulation.relax`: Barzilai-Borwein steepest descent, then, if that has not
+        converged, damping-only dynamics (alpha = 1, no precession) for at most ``max_time``
+        (s); converged when max |m x H_eff| < ``torque_tolerance`` (A/m).
         """
         relax_system = getattr(device, "relax_system", None)
         system = relax_system() if callable(relax_system) else device.system(0.0)

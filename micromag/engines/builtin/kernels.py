@@ -227,40 +227,6 @@ def max_torque(m, heff, ms):
 
 
 @numba.njit(**JIT)
-def vortex_core(mz_layer, weight, x, y, window):
-    """Vortex core position (m) from the layer-averaged m_z.
-
-    The core is the centroid of (p m_z)^2, p the sign of the extreme m_z, over magnetic cells
-    with p m_z > 0 within ``window`` cells of the extreme. Returns (nan, nan) without a core.
-    """
-    nx, ny = mz_layer.shape
-    best = 0.0
-    bi = -1
-    bj = -1
-    for i in range(nx):
-        for j in range(ny):
-            if weight[i, j] > 0.0 and abs(mz_layer[i, j]) > best:
-                best = abs(mz_layer[i, j])
-                bi = i
-                bj = j
-    if bi < 0 or best < 0.1:
-        return np.nan, np.nan
-    p = 1.0 if mz_layer[bi, bj] > 0.0 else -1.0
-    sx = 0.0
-    sy = 0.0
-    sw = 0.0
-    for i in range(max(0, bi - window), min(nx, bi + window + 1)):
-        for j in range(max(0, bj - window), min(ny, bj + window + 1)):
-            v = p * mz_layer[i, j]
-            if weight[i, j] > 0.0 and v > 0.0:
-                w = v * v
-                sx += w * x[i]
-                sy += w * y[j]
-                sw += w
-    return sx / sw, sy / sw
-
-
-@numba.njit(**JIT)
 def demag_multiply(mhat, spectra, full, hhat):
     """hhat = -N mhat in Fourier space; spectra in the order xx, yy, zz, xy, xz, yz.
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ..timeseries import core_position
 from . import kernels
 
 __all__ = ["Recorder", "Trajectory"]
@@ -38,12 +39,14 @@ class Trajectory:
     field_evaluations: int = 0
     wall_time: float = 0.0
     seed: int | None = None
-    stats: dict = field(default_factory=dict)
-
 
 
 class Recorder:
-    """Averages and vortex-core positions at the sample times."""
+    """Averages and vortex-core positions at the sample times.
+
+    The core is found by ``core_function(mz_layer)`` or, by default, by
+    :func:`~micromag.engines.timeseries.core_position` (positions from the mesh centre).
+    """
 
     def __init__(self, sim: Any, count: int, interval: float, record_core: bool,
                  core_function: Callable | None = None):
@@ -58,7 +61,6 @@ class Recorder:
         self.core = np.full((count, 2), np.nan) if record_core else None
         nx, ny, _ = sim.n
         self.layer = np.zeros((nx, ny))
-        self.weight = np.ascontiguousarray(sim.ms.sum(axis=2))
         self.x = (np.arange(nx) + 0.5 - nx / 2) * sim.cell[0]
         self.y = (np.arange(ny) + 0.5 - ny / 2) * sim.cell[1]
 
@@ -77,11 +79,9 @@ class Recorder:
         kernels.mean_and_layer(m, self.sim.ms, mean, self.layer)
         self.times[self.index] = t
         if self.record_core:
-            if self.core_function is not None:
-                self.core[self.index] = self.core_function(self.layer)
-            else:
-                self.core[self.index] = kernels.vortex_core(self.layer, self.weight, self.x,
-                                                            self.y, 3)
+            finder = self.core_function
+            self.core[self.index] = (finder(self.layer) if finder is not None
+                                     else core_position(self.layer, self.x, self.y))
         self.index += 1
 
     def trajectory(self, final) -> Trajectory:

@@ -7,8 +7,9 @@ Oersted field of the current, and the thermal field. T = 0 runs use an adaptive 
 Runge-Kutta 5(4) pair (Fehlberg by default, Dormand-Prince on request); T > 0 runs use
 stochastic Heun at a fixed step.
 
-Conventions: arrays are (3, nx, ny, nz), SI units, gamma0 = 2.21276e5 m/(A s) (Ubermag's
-``mm.consts.gamma0``), positive current density J drives m towards the polarizer m_p.
+Conventions: arrays are (3, nx, ny, nz), SI units, constants Ubermag's
+(:mod:`micromag.constants`, gamma0 = 2.21276e5 m/(A s) by default), positive current density J
+drives m towards the polarizer m_p.
 """
 
 from __future__ import annotations
@@ -19,17 +20,12 @@ from collections.abc import Callable
 import numpy as np
 import scipy.fft
 
+from ...constants import BOLTZMANN, ELEMENTARY_CHARGE, GAMMA0, HBAR, MU0
 from . import kernels
 from .newell import demag_kernel
 from .recording import Recorder, Trajectory
 
-__all__ = ["GAMMA0", "MU0", "Simulation", "Trajectory"]
-
-GAMMA0 = 221276.14872118403  # m/(A s), micromagneticmodel.consts.gamma0
-MU0 = 4e-7 * np.pi  # T m/A
-HBAR = 1.0545718002680283e-34  # J s (Ubermag's value)
-ELEMENTARY_CHARGE = 1.6021766208e-19  # C (Ubermag's value)
-BOLTZMANN = 1.3806485279e-23  # J/K (Ubermag's value)
+__all__ = ["METHODS", "Simulation", "Trajectory"]
 
 
 def _tableau(method: str):
@@ -61,7 +57,22 @@ def _tableau(method: str):
 
 
 METHODS = ("rkf45", "dopri5")
+#: PI step-size control exponents beta1 = 0.7/k, beta2 = 0.4/k for the order k = 5 error
 PI_BETA1, PI_BETA2 = 0.7 / 5, 0.4 / 5
+#: safety factor of every step-size update
+STEP_SAFETY = 0.9
+#: bounds of the step-size change per accepted step (after a rejection it may not grow)
+STEP_GROWTH_MAX, STEP_SHRINK_MIN = 5.0, 0.2
+#: step-size exponent after a rejected step, -1/4 (the error estimate is of 4th order)
+REJECT_EXPONENT = -0.25
+#: first trial step (s) when no step of an earlier run is known
+FIRST_STEP = 1e-13
+#: longest step (s) of the adaptive integrator
+MAX_STEP = 1e-11
+#: default fixed step (s) of stochastic Heun at T > 0
+HEUN_STEP = 1e-13
+#: the first Barzilai-Borwein step turns m by at most this angle (rad)
+BB_FIRST_ANGLE = 1e-2
 
 
 def _vector_field(value, n) -> np.ndarray:
@@ -291,15 +302,15 @@ class Simulation:
     def run(self, m0, duration: float, sampling_interval: float, *, tolerance: float = 1e-6,
             record_core: bool = False, core_function: Callable | None = None,
             seed: int | None = None,
-            time_step: float | None = None, max_step: float = 1e-11) -> Trajectory:
+            time_step: float | None = None, max_step: float = MAX_STEP) -> Trajectory:
         """Integrate for ``duration`` (s), recording every ``sampling_interval`` (s).
 
         At T = 0: an embedded RK 5(4) pair (``method``) with error control, the error of each
         step measured as max |err| / (tol + tol |m|) per component (as magnum.np's RKF45);
         samples by cubic Hermite interpolation between steps. At T > 0: stochastic Heun with
         fixed step ``time_step`` (default <= 0.1 ps, dividing the sampling interval).
-        ``core_function(mz_layer) -> (x, y)`` replaces the built-in core finder (the centroid
-        of m_z^2 near its extreme, positions from the mesh centre).
+        ``core_function(mz_layer) -> (x, y)`` replaces the default core finder,
+        :func:`micromag.engines.timeseries.core_position` with positions from the mesh centre.
         """
         m = self.initial(m0)
         nsamples = int(round(duration / sampling_interval))
@@ -327,7 +338,7 @@ class Simulation:
         t = 0.0
         recorder.record(0.0, m)
         self.rhs(t, m, kview[0], precession=precession, alpha=alpha)
-        dt = getattr(self, "_last_dt", 1e-13)
+        dt = getattr(self, "_last_dt", FIRST_STEP)
         accepted = rejected = 0
         just_rejected = False
         err_previous = 1.0
@@ -353,8 +364,8 @@ class Simulation:
                 # PI step-size control (Gustafsson; Hairer & Wanner II, IV.2): damps the
                 # accept/reject cycling at the exchange stability limit
                 err = max(err, 1e-10)
-                factor = 0.9 * err ** (-PI_BETA1) * err_previous ** PI_BETA2
-                factor = min(5.0, max(0.2, factor))
+                factor = STEP_SAFETY * err ** (-PI_BETA1) * err_previous ** PI_BETA2
+                factor = min(STEP_GROWTH_MAX, max(STEP_SHRINK_MIN, factor))
                 dt *= min(factor, 1.0) if just_rejected else factor
                 err_previous = err
                 just_rejected = False
@@ -363,7 +374,7 @@ class Simulation:
             else:
                 rejected += 1
                 just_rejected = True
-                dt *= max(0.2, 0.9 * err ** -0.25)
+                dt *= max(STEP_SHRINK_MIN, STEP_SAFETY * err ** REJECT_EXPONENT)
         self._last_dt = dt
         traj = recorder.trajectory(m)
         traj.accepted_steps, traj.rejected_steps = accepted, rejected
@@ -373,7 +384,7 @@ class Simulation:
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % (2**63))
         rng = np.random.default_rng(seed)
-        dt_max = 1e-13 if time_step is None else time_step
+        dt_max = HEUN_STEP if time_step is None else time_step
         per_sample = max(1, int(np.ceil(sampling_interval / dt_max - 1e-9)))
         dt = sampling_interval / per_sample
         sigma = np.sqrt(2 * self.alpha * BOLTZMANN * self.temperature
@@ -426,7 +437,7 @@ class Simulation:
             m, ok = self._minimize(self.initial(m0), torque_tolerance, max_iterations)
             if not ok:
                 recorder = Recorder(self, 1, max_time, False)
-                m = self._run_rk45(m, max_time, recorder, tolerance, 1e-11, precession=False,
+                m = self._run_rk45(m, max_time, recorder, tolerance, MAX_STEP, precession=False,
                                    alpha=np.ones(self.n), stop=converged).final
         finally:
             self.current_density = saved
@@ -444,7 +455,7 @@ class Simulation:
             return g
 
         g = descent(m)
-        h = 1e-2 / max(np.abs(g).max(), 1e-30)  # first step turns m by at most 0.01 rad
+        h = BB_FIRST_ANGLE / max(np.abs(g).max(), 1e-30)
         for iteration in range(max_iterations):
             torque = np.sqrt(np.max(np.sum(g * g, axis=0)))  # |m x (m x H)| = |m x H|
             if torque < torque_tolerance:
@@ -458,6 +469,6 @@ class Simulation:
                 h = (float(np.sum(s_vec * s_vec)) / sy if iteration % 2 == 0
                      else sy / float(np.sum(y_vec * y_vec)))
             else:
-                h = 1e-2 / max(np.abs(g_new).max(), 1e-30)
+                h = BB_FIRST_ANGLE / max(np.abs(g_new).max(), 1e-30)
             m, g = m_new, g_new
         return m, False

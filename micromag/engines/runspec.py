@@ -1,0 +1,85 @@
+"""What to run for one current: :class:`RunSpec`."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["RunSpec"]
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What to run for ONE current.
+
+    Parameters
+    ----------
+    current_density
+        J (A/m^2); positive J flows along +z and drives m towards the polarizer.
+    duration
+        Simulated time (s).
+    sampling_interval
+        Time between recorded samples (s).
+    temperature
+        T (K); T > 0 needs an engine with the ``"thermal"`` capability and a ``seed``.
+    seed
+        Seed of the thermal field's random numbers (recorded in the Dataset).
+    tolerance
+        Relative error tolerance of adaptive time stepping (1).
+    thermal_time_step
+        Fixed time step (s) of the stochastic integrator for T > 0.
+    initial_state
+        None: the device's own initial state (``device.initial_magnetisation()``); otherwise an
+        array ``(nx, ny, nz, 3)`` on the device mesh (e.g. from ``Engine.relax``) or a
+        discretisedfield Field.
+    record_core
+        Record the vortex core position ``core_x``, ``core_y`` (m).
+    """
+
+    current_density: float = 0.0
+    duration: float = 5e-9
+    sampling_interval: float = 10e-12
+    temperature: float = 0.0
+    seed: int | None = None
+    tolerance: float = 1e-5
+    thermal_time_step: float = 1e-13
+    initial_state: Any = field(default=None, compare=False, repr=False)
+    record_core: bool = True
+
+    def __post_init__(self) -> None:
+        checks = [
+            ("duration", self.duration, self.duration > 0, "> 0 s"),
+            ("sampling_interval", self.sampling_interval,
+             0 < self.sampling_interval <= self.duration, "0 < value <= duration"),
+            ("temperature", self.temperature, self.temperature >= 0, ">= 0 K"),
+            ("tolerance", self.tolerance, 0 < self.tolerance < 1, "0 < value < 1"),
+            ("thermal_time_step", self.thermal_time_step,
+             0 < self.thermal_time_step <= self.sampling_interval, "0 < value <= sampling"),
+            ("current_density", self.current_density, np.isfinite(self.current_density),
+             "a finite number (A/m^2)"),
+        ]
+        for key, value, ok, allowed in checks:
+            if not ok:
+                raise ValueError(f"RunSpec.{key} = {value!r}: must be {allowed}")
+        if self.temperature > 0 and self.seed is None:
+            raise ValueError(
+                f"RunSpec.seed = None with temperature = {self.temperature} K: a thermal run "
+                "needs an integer seed so that it can be reproduced"
+            )
+
+    @property
+    def n_samples(self) -> int:
+        """Number of recorded samples, t = 0 included."""
+        return int(round(self.duration / self.sampling_interval)) + 1
+
+    def times(self) -> np.ndarray:
+        """Sampling times (s), starting at 0."""
+        return np.arange(self.n_samples) * self.sampling_interval
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-able fields (``initial_state`` left out)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                if f.name != "initial_state"}
