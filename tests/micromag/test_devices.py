@@ -24,9 +24,33 @@ def test_reference_device_matches_physics_md():
     # chirality +1 curls with the Oersted field of J > 0; J p < 0 drives (p = -1, J > 0)
     assert d.chirality == 1 and d.core_polarity == -1
     # 1264 of the 1600 cells have their centre inside the disk: area within 1.2 % of pi R^2
-    assert d.magnetic_volume_mask.sum() * 25e-18 == pytest.approx(math.pi * 1e-14, rel=0.012)
+    assert d.magnetic_volume_mask.sum() * 25e-18 == pytest.approx(math.pi * 1e-14, rel=0.012,
+                                                                    abs=0)
     assert d.guslienko_frequency() == pytest.approx(
         5 / (9 * math.pi) * mm.consts.gamma0 * 8e5 * 0.1 / (2 * math.pi))
+
+
+def test_thiele_mode_energy_is_the_closed_formula():
+    """lambda = (1/2) G omega R^2 = pi Ms L omega R^2 / gamma, gamma = gamma0/mu0 of the
+    device (PHYSICS.md): for the reference disk at 1 GHz, ~9.0e-18 J."""
+    import micromagneticmodel as mm
+
+    d = VortexSTNO()
+    f = 1.0e9
+    gamma = mm.consts.gamma0 / mm.consts.mu0
+    expected = math.pi * 8e5 * 10e-9 * (2 * math.pi * f) * (100e-9) ** 2 / gamma
+    assert d.thiele_mode_energy(f) == pytest.approx(expected, rel=1e-12, abs=0)
+    assert d.thiele_mode_energy(f) == pytest.approx(8.968e-18, rel=1e-4, abs=0)
+    # the pipeline's former constant gamma = 1.76085963e11 rad/(s T), gamma0/mu0 rounded to
+    # nine digits, differs by 7.3e-9 (approx's default absolute 1e-12 is switched off)
+    former = 0.5 * (2 * math.pi * 8e5 * 10e-9 / 1.76085963e11) * (2 * math.pi * f) * 1e-14
+    assert d.thiele_mode_energy(f) == pytest.approx(former, rel=1e-8, abs=0)
+    # the device's own gamma0 is used, and lambda is linear in frequency
+    slow = VortexSTNO(gamma0=mm.consts.gamma0 / 2)
+    assert slow.thiele_mode_energy(f) == pytest.approx(2 * d.thiele_mode_energy(f), rel=1e-12,
+                                                          abs=0)
+    assert d.thiele_mode_energy(3 * f) == pytest.approx(3 * d.thiele_mode_energy(f), rel=1e-12,
+                                                          abs=0)
 
 
 def test_system_terms_and_problem():
@@ -56,7 +80,7 @@ def test_free_layer_must_be_one_cell_thick():
 
 def test_coarse_cell_warns():
     """Permalloy l_ex = 5.7 nm: 10 nm cells exceed 1.5 l_ex = 8.5 nm."""
-    assert exchange_length(1.3e-11, 8e5) == pytest.approx(5.69e-9, rel=1e-2)
+    assert exchange_length(1.3e-11, 8e5) == pytest.approx(5.69e-9, rel=1e-2, abs=0)
     with pytest.warns(UserWarning, match="exchange lengths"):
         VortexSTNO(cell_size=10e-9)
 
@@ -77,7 +101,7 @@ def test_mtj_resistance_and_round_trip():
                                [400.0, 1000.0, 700.0])
     copy = device_from_dict(json.loads(json.dumps(d.to_dict())))
     assert copy == d
-    assert d.area == pytest.approx(math.pi * 50e-9 * 25e-9)
+    assert d.area == pytest.approx(math.pi * 50e-9 * 25e-9, abs=0)
 
 
 def test_unknown_ubermag_term_is_an_error():

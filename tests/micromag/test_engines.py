@@ -6,6 +6,7 @@ run here (OOMMF missing or running as root, magnum.np not installed) or lacks a 
 
 import functools
 import json
+import re
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from micromag.devices import VortexSTNO
 from micromag.engines import (
     CAPABILITIES,
     ENGINE_NAMES,
+    EngineUnavailable,
     RunSpec,
     UnsupportedTerm,
     get_engine,
@@ -43,8 +45,15 @@ def test_capabilities_are_declared(name):
     except ImportError as error:
         pytest.skip(f"engine {name!r} is not importable: {error}")
     assert engine.capabilities <= CAPABILITIES
+    assert {"exchange", "demag", "slonczewski", "oersted"} <= engine.capabilities
     ok, reason = engine.availability()
-    assert ok or reason  # a missing engine always says why
+    assert isinstance(ok, bool) and isinstance(reason, str)
+    if ok:
+        assert engine.require_available() is None
+    else:  # a missing engine always says why, and refuses to run with that reason
+        assert reason.strip()
+        with pytest.raises(EngineUnavailable, match=re.escape(reason)):
+            engine.require_available()
 
 
 @pytest.mark.parametrize("name", ENGINE_NAMES)
