@@ -7,6 +7,8 @@ Three least-squares fits over the oscillating currents (scipy.optimize.curve_fit
 3. frequency ``f(I) = f0 + N p + df_dI (I - I_th)``, with ``p`` the *measured* power
                                                               -> ``f0``, ``N``, ``df_dI``
 
+(the model's formulas, evaluated by :mod:`compact.rates`).
+
 Identifiability. ``p(I)`` alone fixes ``I_th`` and ``Q``; the ring-up/ring-down rate alone
 fixes ``gamma_g``. In the frequency fit, ``N`` multiplies ``p(I)`` and ``df_dI`` multiplies
 ``I - I_th``: the two are separable only because ``p(I)`` is nonlinear in ``I``. For large
@@ -16,8 +18,9 @@ covariance (``covariance``) and correlation so a user sees it. With ``fit_df_dI=
 (textbook model) ``df_dI`` is fixed at 0.
 
 The mode energy λ is identified only from thermal linewidths (with the temperature known):
-``λ = Γ₊(p0) k_B T (1 + ν²)/(2π Δf p0)`` per current, median over currents. Without them
-the record keeps ``mode_energy`` at its default and says so (``mode_energy_identified = 0``).
+the linewidth formula of :func:`compact.rates.linewidth` solved for λ per current, median over
+currents. Without them the record keeps ``mode_energy`` at its default and says so
+(``mode_energy_identified = 0``).
 
 Standard errors: from the covariance of each fit (scaled by the residual variance); the
 uncertainty of ``I_th`` is propagated into ``f0`` and ``gamma_g``. Parameters of different fits
@@ -32,7 +35,8 @@ import math
 import numpy as np
 import xarray as xr
 
-from compact.model import BOLTZMANN, UNITS, AutoOscillator
+from compact import rates
+from compact.model import UNITS, AutoOscillator
 
 __all__ = ["PARAMETERS", "fit_calibration", "model_from_calibration"]
 
@@ -43,8 +47,8 @@ MIN_POINTS = 4
 
 
 def _power_model(current, I_th, Q):
-    zeta = current / I_th
-    return np.where(zeta > 1, (zeta - 1) / (zeta + Q), 0.0)
+    """p0(I; I_th, Q) in curve_fit's argument order."""
+    return rates.stationary_power(current, Q, I_th)
 
 
 def _fit_power(current: np.ndarray, power: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -245,7 +249,7 @@ def fit_calibration(
 
 def _mode_energy(calibration: xr.Dataset, model: AutoOscillator,
                  use: np.ndarray) -> tuple[float, float, bool]:
-    """λ (J) from thermal linewidths: λ = Γ₊(p0) k_B T (1+ν²)/(2π Δf p0), median over I."""
+    """λ (J) from thermal linewidths (:func:`compact.rates.linewidth` solved for λ), median."""
     if "linewidth" not in calibration or model.temperature <= 0:
         return math.nan, math.nan, False
     width = np.asarray(calibration["linewidth"].values, dtype=float)
@@ -255,8 +259,8 @@ def _mode_energy(calibration: xr.Dataset, model: AutoOscillator,
     current = np.asarray(calibration["current"].values, dtype=float)[ok]
     p0 = model.stationary_power(current)
     nu = model.nonlinearity(current)
-    lam = (model.damping_rate(p0) * BOLTZMANN * model.temperature * (1 + nu**2)
-           / (2 * math.pi * width[ok] * p0))
+    # Δf λ is fixed by the model, so the linewidth formula with Δf in λ's place gives λ
+    lam = rates.linewidth(p0, nu, model.gamma_g, model.Q, model.temperature, width[ok])
     lam = lam[np.isfinite(lam) & (lam > 0)]
     if lam.size == 0:
         return math.nan, math.nan, False

@@ -1,13 +1,12 @@
 """The auto-oscillator parameter record and the model's closed-form predictions.
 
-Slavin & Tiberkevich, IEEE Trans. Magn. 45, 1875 (2009); PHYSICS.md section 2.
-Complex amplitude ``c`` with ``c ∝ exp(-i ω t)``, power ``p = |c|²``::
+Slavin & Tiberkevich, IEEE Trans. Magn. 45, 1875 (2009); PHYSICS.md section 2. Complex
+amplitude ``c`` with ``c ∝ exp(-i ω t)``, power ``p = |c|²``::
 
     dc/dt = -i ω(p, I) c - Γ₊(p) c + Γ₋(p, I) c + f(t) + ξ(t)
-    ω(p, I) = 2π [f0 + N p + df_dI (I - I_th)]
-    Γ₊(p)   = Γ_G (1 + Q p)
-    Γ₋(p,I) = σ I (1 - p),   σ = Γ_G / I_th
 
+with the rates ω, Γ₊, Γ₋, p0, Γ_p and D of :mod:`compact.rates`, where each formula is
+written once; the methods below evaluate them for this record's parameters.
 All quantities are SI; frequencies in Hz, rates in 1/s, currents in A.
 """
 
@@ -20,7 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-BOLTZMANN = 1.380649e-23  # J/K
+from compact import rates
+from compact.rates import BOLTZMANN
+
+__all__ = ["AutoOscillator", "BOLTZMANN", "UNITS"]
 
 #: Units of every field of :class:`AutoOscillator`, written into its JSON.
 UNITS = {
@@ -135,40 +137,41 @@ class AutoOscillator:
         return cls.from_dict(json.loads(text))
 
     # ------------------------------------------------------------------ predictions
+    # Formulas: compact.rates. Inputs are floats or arrays (A, or dimensionless power).
     @property
     def sigma(self) -> float:
-        """Spin-torque efficiency σ = Γ_G / I_th (1/(A s))."""
-        return self.gamma_g / self.I_th
+        """Spin-torque efficiency σ (1/(A s)), :func:`compact.rates.spin_torque_efficiency`."""
+        return rates.spin_torque_efficiency(self.gamma_g, self.I_th)
 
     def supercriticality(self, current):
         """ζ = I / I_th (dimensionless)."""
-        return np.asarray(current, dtype=float) / self.I_th
+        return rates.supercriticality(np.asarray(current, dtype=float), self.I_th)
 
     def stationary_power(self, current):
-        """Stationary power p0(I) = (ζ-1)/(ζ+Q) above threshold, 0 below (dimensionless)."""
-        zeta = self.supercriticality(current)
-        return np.where(zeta > 1, (zeta - 1) / (zeta + self.Q), 0.0)
+        """Stationary power p0(I) (1), 0 at and below threshold; see :mod:`compact.rates`."""
+        return rates.stationary_power(np.asarray(current, dtype=float), self.Q, self.I_th)
 
     def frequency(self, current, power=None):
-        """Generated frequency f = f0 + N p + df_dI (I - I_th) (Hz).
+        """Frequency f(p, I) (Hz), :func:`compact.rates.frequency`.
 
-        ``power`` defaults to the stationary power p0(I).
+        ``power`` defaults to the stationary power p0(I): the generated frequency.
         """
         current = np.asarray(current, dtype=float)
         p = self.stationary_power(current) if power is None else np.asarray(power, float)
-        return self.f0 + self.N * p + self.df_dI * (current - self.I_th)
+        return rates.frequency(p, current, self.f0, self.N, self.df_dI, self.I_th)
 
     def damping_rate(self, power):
-        """Positive damping Γ₊(p) = Γ_G (1 + Q p) (1/s)."""
-        return self.gamma_g * (1 + self.Q * np.asarray(power, dtype=float))
+        """Positive damping Γ₊(p) (1/s), :func:`compact.rates.damping`."""
+        return rates.damping(np.asarray(power, dtype=float), self.gamma_g, self.Q)
 
     def relaxation_rate(self, current):
-        """Power relaxation rate Γ_p = Γ_G (ζ - 1) above threshold, NaN below (1/s).
+        """Power relaxation rate Γ_p above threshold, NaN at and below (1/s).
 
-        Power deviations decay as ``exp(-2 Γ_p t)``.
+        Power deviations decay as ``exp(-2 Γ_p t)``; :func:`compact.rates.relaxation_rate`.
         """
-        zeta = self.supercriticality(current)
-        return np.where(zeta > 1, self.gamma_g * (zeta - 1), np.nan)
+        current = np.asarray(current, dtype=float)
+        return np.where(self.supercriticality(current) > 1,
+                        rates.relaxation_rate(current, self.gamma_g, self.I_th), np.nan)
 
     def nonlinearity(self, current):
         """Dimensionless nonlinearity ν = 2π N p0 / Γ_p above threshold, NaN below."""
@@ -176,25 +179,20 @@ class AutoOscillator:
         return 2 * np.pi * self.N * p0 / self.relaxation_rate(current)
 
     def noise_diffusion(self, current):
-        """Thermal diffusion D = Γ₊(p0) k_B T / λ of ⟨ξ ξ*⟩ = 2 D δ(t) (1/s)."""
-        p0 = self.stationary_power(current)
-        return self.damping_rate(p0) * BOLTZMANN * self.temperature / self.mode_energy
+        """Thermal diffusion D at the stationary power p0(I) (1/s); see :mod:`compact.rates`."""
+        return rates.thermal_diffusion(self.stationary_power(current), self.gamma_g, self.Q,
+                                       self.temperature, self.mode_energy)
 
     def linewidth(self, current):
-        """Thermal full linewidth far above threshold (Hz).
+        """Thermal full linewidth far above threshold (Hz); NaN at or below threshold.
 
-        Δf = Γ₊(p0) k_B T (1 + ν²) / (2π λ p0); NaN at or below threshold.
+        :func:`compact.rates.linewidth` at p0(I) and ν(I).
         """
         p0 = self.stationary_power(current)
         nu = self.nonlinearity(current)
         with np.errstate(divide="ignore", invalid="ignore"):
-            width = (
-                self.damping_rate(p0)
-                * BOLTZMANN
-                * self.temperature
-                * (1 + nu**2)
-                / (2 * np.pi * self.mode_energy * p0)
-            )
+            width = rates.linewidth(p0, nu, self.gamma_g, self.Q, self.temperature,
+                                    self.mode_energy)
         return np.where(p0 > 0, width, np.nan)
 
     def locking_range(self, current, drive_amplitude):

@@ -18,11 +18,13 @@ solved exactly::
 
 The carrier rotation is therefore exact whatever ``h``: a 10 GHz oscillator does not force a
 tiny step; ``h`` is set by the slow rates (Γ_G ζ, Γ_G Q, |F|), and a stationary state
-(``Re L = 0``) is reproduced exactly. Thermal noise is additive, ``⟨ξ ξ*⟩ = 2 D δ(t - t')`` with
-``D = Γ₊(p0(I)) k_B T / λ`` evaluated at the stationary power of the instantaneous current
-(the form of Slavin & Tiberkevich); it does not depend on ``c``, so Itô and Stratonovich
-readings coincide. Its increment ``ΔW`` (complex Gaussian, ``E|ΔW|² = 2 D h``) is drawn once per
-step and used in predictor and corrector alike. The inner loop is compiled with numba.
+(``Re L = 0``) is reproduced exactly. The rates ω, Γ±, p0 and D are those of
+:mod:`compact.rates`, inlined into the compiled loop. Thermal noise is additive,
+``⟨ξ ξ*⟩ = 2 D δ(t - t')`` with D taken at the stationary power p0 of the instantaneous
+current (the form of Slavin & Tiberkevich); it does not depend on ``c``, so Itô and
+Stratonovich readings coincide. Its increment ``ΔW`` (complex Gaussian, ``E|ΔW|² = 2 D h``) is
+drawn once per step and used in predictor and corrector alike. The inner loop is compiled with
+numba.
 
 The current is held constant over each output sample interval (zero-order hold), so a step in
 current is represented exactly.
@@ -38,7 +40,8 @@ import numba
 import numpy as np
 import xarray as xr
 
-from compact.model import BOLTZMANN, AutoOscillator
+from compact import rates
+from compact.model import AutoOscillator
 
 __all__ = ["simulate", "sweep", "suite_version"]
 
@@ -66,15 +69,14 @@ def _phi1(z: complex) -> complex:
 
 @numba.njit(cache=True)
 def _rate(p, current, f0, N, df_dI, gamma_g, Q, I_th):
-    """L(p, I) = Γ₋(p, I) - Γ₊(p) - i ω(p, I) (1/s)."""
-    omega = 2.0 * np.pi * (f0 + N * p + df_dI * (current - I_th))
-    gain = gamma_g / I_th * current * (1.0 - p) - gamma_g * (1.0 + Q * p)
-    return complex(gain, -omega)
+    """L(p, I) = Γ₋(p, I) - Γ₊(p) - i ω(p, I) (1/s), from :mod:`compact.rates`."""
+    return complex(rates.net_gain(p, current, gamma_g, Q, I_th),
+                   -rates.angular_frequency(p, current, f0, N, df_dI, I_th))
 
 
 @numba.njit(cache=True)
 def _integrate(
-    c0, current, substeps, h, f0, N, df_dI, gamma_g, Q, I_th, kT_over_lambda,
+    c0, current, substeps, h, f0, N, df_dI, gamma_g, Q, I_th, temperature, mode_energy,
     drive, omega_e, seeds,
 ):  # pragma: no cover - compiled
     n_runs, n_samples = current.shape
@@ -85,11 +87,10 @@ def _integrate(
         out[r, 0] = c
         for k in range(1, n_samples):
             I = current[r, k - 1]
-            zeta = I / I_th
-            p_stat = 0.0
-            if zeta > 1.0:
-                p_stat = (zeta - 1.0) / (zeta + Q)
-            noise_std = math.sqrt(gamma_g * (1.0 + Q * p_stat) * kT_over_lambda * h)
+            p_stat = rates.stationary_power(I, Q, I_th)
+            noise_std = math.sqrt(
+                rates.thermal_diffusion(p_stat, gamma_g, Q, temperature, mode_energy) * h
+            )
             for j in range(substeps):
                 t_end = ((k - 1) * substeps + j + 1) * h
                 dw = 0j
@@ -255,7 +256,7 @@ def sweep(
     omega_e = 0.0 if drive_frequency is None else 2 * math.pi * float(drive_frequency)
     c = _integrate(
         c0, waveform, substeps, dt / substeps, model.f0, model.N, model.df_dI, model.gamma_g,
-        model.Q, model.I_th, BOLTZMANN * temperature / model.mode_energy, drive_amplitude,
+        model.Q, model.I_th, temperature, model.mode_energy, drive_amplitude,
         omega_e, run_seeds,
     )
     power = c.real**2 + c.imag**2

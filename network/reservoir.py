@@ -22,11 +22,11 @@ frame::
 
     dc/dt = [σ I(t) (1 - p) - Γ_G (1 + Q p)] c + ξ(t),   ⟨ξ ξ*⟩ = 2 D δ(t - t'),
 
-i.e. ``dp/dt = 2 p [-Γ_G (1 + Q p) + σ I (1 - p)]`` plus thermal noise. ``D = Γ₊(p0(I)) k_B T / λ``
-at the stationary power of the instantaneous current, as in :mod:`compact.simulate`, whose
-numerics (exponential Heun, one complex Gaussian increment per step) are reused here. The kernel
-is compiled with numba and runs the samples in parallel (``prange``), each with its own noise
-seed, so results do not depend on the thread count.
+i.e. ``dp/dt = 2 p [-Γ_G (1 + Q p) + σ I (1 - p)]`` plus thermal noise, with the rates and the
+diffusion D of :mod:`compact.rates` (D at the stationary power of the instantaneous current),
+as in :mod:`compact.simulate`, whose numerics (exponential Heun, one complex Gaussian increment
+per step) are reused here. The kernel is compiled with numba and runs the samples in parallel
+(``prange``), each with its own noise seed, so results do not depend on the thread count.
 
 Choice of θ
 -----------
@@ -55,11 +55,13 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
-from compact.model import BOLTZMANN, AutoOscillator
+from compact import rates
+from compact.model import AutoOscillator
 
 __all__ = [
     "TimeMultiplexedReservoir",
     "vortex_oscillator",
+    "VORTEX_MODE_ENERGY",
     "relaxation_time",
     "memory_capacity",
 ]
@@ -68,6 +70,14 @@ __all__ = [
 #: exponential integrator is exact for a frozen rate, so 0.1 keeps the error of the p-dependent
 #: rate below ~1e-3 of a step (cf. ``compact.simulate``, which uses 0.05).
 _RATE_STEP = 0.1
+
+#: Thiele mode energy λ (J) of :func:`vortex_oscillator`: the suite's reference vortex device
+#: (PHYSICS.md section 6; ``micromag.devices.VortexSTNO()``: permalloy disk, Ms = 8.0×10⁵ A/m,
+#: L = 10 nm thick, R = 100 nm radius) gyrating at f = 250 MHz, λ = π Ms L ω R² / γ
+#: (= ½ G ω R², G = 2π Ms L / γ the gyrovector), evaluated with the rounded γ = 1.76×10¹¹
+#: rad/(s T). ``VortexSTNO.thiele_mode_energy(250e6)`` uses γ0/μ0 = 1.76086×10¹¹ and gives a
+#: value 4.9×10⁻⁴ smaller; this one is kept so that published reservoir figures do not move.
+VORTEX_MODE_ENERGY = 2.24309190933849e-18
 
 
 def vortex_oscillator(temperature: float = 300.0) -> AutoOscillator:
@@ -81,8 +91,8 @@ def vortex_oscillator(temperature: float = 300.0) -> AutoOscillator:
     - ``Q`` = 2 (published network models), ``I_th`` = 4 mA;
     - ``N`` = 100 MHz and ``df_dI`` = 10 MHz/mA (Oersted confinement); neither affects the power;
     - ``mode_energy`` λ = κ R² / 2 with the gyrotropic stiffness κ = G ω_G,
-      G = 2π M_s L / γ = 2.9×10⁻¹³ kg/s, R = 100 nm: λ ≈ 2.2×10⁻¹⁸ J, so k_B T / λ ≈ 2×10⁻³
-      at 300 K.
+      G = 2π M_s L / γ = 2.9×10⁻¹³ kg/s, R = 100 nm: :data:`VORTEX_MODE_ENERGY`
+      ≈ 2.2×10⁻¹⁸ J, so k_B T / λ ≈ 2×10⁻³ at 300 K.
 
     Parameters
     ----------
@@ -90,7 +100,6 @@ def vortex_oscillator(temperature: float = 300.0) -> AutoOscillator:
         Temperature (K) for the thermal noise.
     """
     gyration = 2 * math.pi * 250e6
-    gyrovector = 2 * math.pi * 8.0e5 * 10e-9 / 1.76e11  # kg/s
     return AutoOscillator(
         f0=250e6,
         N=100e6,
@@ -98,7 +107,7 @@ def vortex_oscillator(temperature: float = 300.0) -> AutoOscillator:
         gamma_g=0.01 * gyration * 1.7,
         Q=2.0,
         I_th=4e-3,
-        mode_energy=0.5 * gyrovector * gyration * (100e-9) ** 2,
+        mode_energy=VORTEX_MODE_ENERGY,
         temperature=temperature,
     )
 
@@ -109,14 +118,8 @@ def relaxation_time(model: AutoOscillator, bias_current: float) -> float:
     return 1.0 / (2.0 * rate) if np.isfinite(rate) and rate > 0 else math.inf
 
 
-@numba.njit(cache=True, inline="always")
-def _gain(p, current, gamma_g, q, i_th):  # pragma: no cover - compiled
-    """Net linear growth rate of c: σ I (1 - p) - Γ_G (1 + Q p) (1/s)."""
-    return gamma_g / i_th * current * (1.0 - p) - gamma_g * (1.0 + q * p)
-
-
 @numba.njit(cache=True, parallel=True)
-def _power_trace(current, substeps, h, gamma_g, q, i_th, kt_over_lambda, c0, seeds):
+def _power_trace(current, substeps, h, gamma_g, q, i_th, temperature, mode_energy, c0, seeds):
     """Power at the end of every θ step for piecewise-constant currents.
 
     Parameters
@@ -132,18 +135,21 @@ def _power_trace(current, substeps, h, gamma_g, q, i_th, kt_over_lambda, c0, see
         c = complex(c0, 0.0)
         for k in range(n_steps):
             current_k = current[s, k]
-            zeta = current_k / i_th
-            p_stat = (zeta - 1.0) / (zeta + q) if zeta > 1.0 else 0.0
-            noise_std = math.sqrt(gamma_g * (1.0 + q * p_stat) * kt_over_lambda * h)
+            p_stat = rates.stationary_power(current_k, q, i_th)
+            noise_std = math.sqrt(
+                rates.thermal_diffusion(p_stat, gamma_g, q, temperature, mode_energy) * h
+            )
             for _ in range(substeps):
                 dw = 0j
                 if noise_std > 0.0:
                     dw = noise_std * complex(np.random.standard_normal(),
                                              np.random.standard_normal())
-                g0 = _gain(c.real * c.real + c.imag * c.imag, current_k, gamma_g, q, i_th)
+                # net growth rate of c, Γ₋ - Γ₊ (1/s)
+                g0 = rates.net_gain(c.real * c.real + c.imag * c.imag, current_k, gamma_g, q,
+                                    i_th)
                 pred = math.exp(g0 * h) * c + dw
-                g1 = _gain(pred.real * pred.real + pred.imag * pred.imag, current_k,
-                           gamma_g, q, i_th)
+                g1 = rates.net_gain(pred.real * pred.real + pred.imag * pred.imag, current_k,
+                                    gamma_g, q, i_th)
                 c = math.exp(0.5 * (g0 + g1) * h) * c + dw
             out[s, k] = c.real * c.real + c.imag * c.imag
     return out
@@ -259,7 +265,7 @@ class TimeMultiplexedReservoir:
         p_bias = float(m.stationary_power(self.bias_current))
         power = _power_trace(
             current, substeps, self.theta / substeps, m.gamma_g, m.Q, m.I_th,
-            BOLTZMANN * m.temperature / m.mode_energy, math.sqrt(p_bias), seeds,
+            m.temperature, m.mode_energy, math.sqrt(p_bias), seeds,
         )
         return power.reshape(frames.shape[0], frames.shape[1], self.n_nodes)
 

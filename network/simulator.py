@@ -8,9 +8,9 @@ Each oscillator ``j`` obeys the Slavin–Tiberkevich equation of its own
               + Σ_l K_jl c_l                            (coupling, complex matrix)
               + ξ_j(t)                                  (thermal noise, ⟨ξ ξ*⟩ = 2 D_j δ)
 
-with ``D_j = Γ₊_j(p0_j) k_B T_j / λ_j`` at the stationary power of its current (as in
-:mod:`compact.simulate`). Source ``k`` has frequency ``f_k = ω_k/2π`` (Hz), amplitude ``F_k``
-(1/s) and phase ``ψ_k`` (rad), each per sample.
+with the rates ω, Γ±, p0 and the diffusion ``D_j`` of :mod:`compact.rates` (D at the stationary
+power of its current, as in :mod:`compact.simulate`). Source ``k`` has frequency
+``f_k = ω_k/2π`` (Hz), amplitude ``F_k`` (1/s) and phase ``ψ_k`` (rad), each per sample.
 
 Numerics
 --------
@@ -23,7 +23,7 @@ the linear equation is solved exactly, each source term included exactly through
 frame and is taken as the mean of its start and predicted-end values (trapezoid). So the step is
 set by the slow rates (Γ_p, |F|, |K|, detunings), not by the ~GHz carrier: the default 0.5 ns
 agrees with a ten-times-finer step to better than 10 kHz in every mean frequency
-(``tests/physics/test_network_simulator.py``).
+(``tests/physics/test_network_locking.py``).
 
 Noise increments are complex Gaussians with ``E|ΔW|² = 2 D h``, drawn once per step and used in
 predictor and corrector alike; each sample has its own stream seeded from ``seed``, so results
@@ -47,7 +47,8 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
-from compact.model import BOLTZMANN, AutoOscillator
+from compact import rates
+from compact.model import AutoOscillator
 
 __all__ = ["NetworkResponse", "simulate", "electrical_coupling", "oscillator_arrays"]
 
@@ -409,10 +410,9 @@ def simulate(
     omega_ref = TWO_PI * reference_frequency
 
     # stationary power of each oscillator's current: initial state and noise strength
-    zeta = cur / params["I_th"]
-    p0 = np.where(zeta > 1, (zeta - 1) / (zeta + params["Q"]), 0.0)
-    diffusion = (params["gamma_g"] * (1 + params["Q"] * p0) * BOLTZMANN * params["temperature"]
-                 / params["mode_energy"])
+    p0 = rates.stationary_power(cur, params["Q"], params["I_th"])
+    diffusion = rates.thermal_diffusion(p0, params["gamma_g"], params["Q"],
+                                        params["temperature"], params["mode_energy"])
     noise_std = np.sqrt(diffusion * step)
 
     sequence = np.random.SeedSequence(seed)
@@ -439,10 +439,11 @@ def simulate(
     trace_phase = np.empty((n_samples, n_osc, n_trace))
     trace_power = np.empty((n_samples, n_osc, n_trace))
     # L(p) = Γ₋ - Γ₊ - i(ω - ω_ref) = rate_at_zero - p rate_slope, per sample and oscillator
-    gain = params["gamma_g"] / params["I_th"] * cur  # Γ₋ at p = 0 (1/s)
-    detuning = TWO_PI * (params["f0"] + params["df_dI"] * (cur - params["I_th"])) - omega_ref
-    rate_at_zero = (gain - params["gamma_g"]) - 1j * detuning
-    rate_slope = (gain + params["gamma_g"] * params["Q"]) + 1j * TWO_PI * params["N"]
+    rate_at_zero, rate_slope = rates.rate_coefficients(
+        cur, params["f0"], params["N"], params["df_dI"], params["gamma_g"], params["Q"],
+        params["I_th"],
+    )
+    rate_at_zero = rate_at_zero + 1j * omega_ref  # in the frame rotating at ω_ref
     _integrate(
         a0, np.ascontiguousarray(rate_at_zero), np.ascontiguousarray(rate_slope), noise_std,
         TWO_PI * freq - omega_ref, amp, phase,
