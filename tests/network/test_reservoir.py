@@ -8,6 +8,7 @@ import pytest
 from compact.simulate import simulate
 from network.esn import EchoStateNetwork
 from network.reservoir import (
+    VORTEX_MODE_ENERGY,
     TimeMultiplexedReservoir,
     memory_capacity,
     relaxation_time,
@@ -120,3 +121,19 @@ def test_bad_inputs_are_rejected():
     with pytest.raises(ValueError, match="frames"):
         res.transform(np.full((1, 3, 2), np.nan))
     assert relaxation_time(model, 0.5 * model.I_th) == np.inf
+
+
+def test_default_mode_energy_is_the_thiele_energy_of_the_reference_vortex():
+    # λ of the default oscillator against micromag's Thiele estimate for the device it stands
+    # for (VortexSTNO defaults: permalloy, 200 nm across, 10 nm thick) at its 250 MHz. The
+    # default keeps the rounded γ = 1.76e11 rad/(s T); the device uses γ0/μ0 = 1.76086e11, so
+    # λ differs by 4.9e-4 (1e-3 tolerance) and, rescaled by the two γ, agrees to rounding.
+    from micromag.constants import MU0
+    from micromag.devices import VortexSTNO
+
+    device = VortexSTNO()
+    assert (device.diameter, device.thickness, device.Ms) == (200e-9, 10e-9, 8.0e5)
+    thiele = device.thiele_mode_energy(250e6)
+    assert vortex_oscillator().mode_energy == VORTEX_MODE_ENERGY
+    assert VORTEX_MODE_ENERGY == pytest.approx(thiele, rel=1e-3)
+    assert VORTEX_MODE_ENERGY * 1.76e11 == pytest.approx(thiele * device.gamma0 / MU0, rel=1e-12)
