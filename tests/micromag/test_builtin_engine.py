@@ -7,11 +7,10 @@ import math
 import numpy as np
 import pytest
 
+from micromag.constants import MU0
 from micromag.devices import MTJOscillator, VortexSTNO
 from micromag.engines import CAPABILITIES, RunSpec, UnsupportedTerm, build_problem, get_engine
 from micromag.engines.builtin import BuiltinEngine, simulation_from_problem
-
-MU0 = 4e-7 * math.pi
 
 
 def test_registered_available_and_declares_every_capability():

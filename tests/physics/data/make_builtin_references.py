@@ -18,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from micromag.constants import MU0
+
 HERE = Path(__file__).resolve().parent
-MU0 = 4e-7 * np.pi
 
 
 def _setup(n, cell, ms, exchange, alpha, m0):
