@@ -56,17 +56,22 @@ def _vortex(series: xr.Dataset, radius: float) -> xr.Dataset:
     return ds
 
 
+def _assert_same_observables(ds: xr.Dataset, series: xr.Dataset) -> None:
+    """Observables of a mapped Dataset equal those of the complex-amplitude series."""
+    reference = observables(series)
+    obs = observables(ds)
+    on = reference.oscillating.values
+    np.testing.assert_array_equal(obs.oscillating, reference.oscillating)
+    np.testing.assert_allclose(obs.power[on], reference.power[on], rtol=1e-6)
+    np.testing.assert_allclose(obs.frequency[on], reference.frequency[on], rtol=1e-9)
+
+
 def test_vortex_mapping_gives_the_same_observables(series):
     vortex = _vortex(series, 100e-9)
     assert resolve_mode(vortex) == "vortex"
-    reference = observables(series)
-    obs = observables(vortex)
-    on = reference.oscillating.values
-    np.testing.assert_array_equal(obs.oscillating, reference.oscillating)
-    # centre removal over the steady half: the offset is taken off exactly for a circle
-    np.testing.assert_allclose(obs.power[on], reference.power[on], rtol=1e-6)
-    # rotation sense normalised: positive frequencies
-    np.testing.assert_allclose(obs.frequency[on], reference.frequency[on], rtol=1e-9)
+    # centre removal over the steady half takes the offset off exactly for a circle; the
+    # rotation sense is normalised (positive frequencies)
+    _assert_same_observables(vortex, series)
     no_radius = vortex.assign_attrs(device=json.dumps({"type": "vortex-disk"}))
     with pytest.raises(ValueError, match="radius"):
         observables(no_radius)
@@ -91,13 +96,8 @@ def test_uniform_mode_cone_angle(series):
         ds[name] = (("current", "time"), m[..., k], {"units": "1"})
     del ds.attrs["device"]
     assert resolve_mode(ds) == "uniform"
-    reference = observables(series)
-    obs = observables(ds)
-    on = reference.oscillating.values
-    np.testing.assert_array_equal(obs.oscillating, reference.oscillating)
     # the axis is the time-mean of m: for a circular cone it is n exactly
-    np.testing.assert_allclose(obs.power[on], reference.power[on], rtol=1e-6)
-    np.testing.assert_allclose(obs.frequency[on], reference.frequency[on], rtol=1e-9)
+    _assert_same_observables(ds, series)
     amplitude = complex_amplitude(ds)
     assert amplitude.attrs["mode"] == "uniform"
 
