@@ -5,6 +5,8 @@ source A, the second formant F2 that of source B (linear maps, :mod:`network.enc
 vowel is recognised from which oscillators lock to which source (:mod:`network.readout`);
 only the four DC currents are trained (:mod:`network.learning`).
 
+The frequency plan is a :class:`network.plan.FrequencyPlan`; :func:`build_network` puts it on
+a set of oscillators (:func:`with_spread` copies one device with the device-to-device spread).
 Default frequency plan (vortex oscillators of :func:`default_oscillators`, free-running
 frequency 317–378 MHz for 3–9 mA, 10 MHz/mA): F2 ∈ [700, 3100] Hz maps onto f_B ∈ [330, 347]
 MHz and F1 ∈ [300, 1200] Hz onto f_A ∈ [351, 359.5] MHz, so the two sources never share an
@@ -22,24 +24,27 @@ experiment (Romera et al. 2022).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from compact.model import AutoOscillator
 from network.encoding import LinearMap, encode
 from network.learning import OnlineRule, current_for_frequency
+from network.plan import FrequencyPlan, reference_oscillator
 from network.readout import PatternTable, locked_to_sources
 from network.simulator import NetworkResponse, electrical_coupling, simulate
 
 __all__ = [
     "VOWELS_7",
     "VOWELS_12",
+    "with_spread",
     "default_oscillators",
     "VowelSamples",
     "vowel_samples",
     "speaker_folds",
     "SyncNetwork",
+    "build_network",
     "default_network",
     "initial_currents",
     "train",
@@ -50,32 +55,30 @@ VOWELS_7 = ("iy", "ih", "eh", "ae", "ah", "aw", "uw")
 VOWELS_12 = ("iy", "ih", "ei", "eh", "ae", "ah", "aw", "oa", "oo", "uw", "uh", "er")
 
 
-def default_oscillators(n: int = 4, *, spread: float = 0.01, seed: int = 0,
-                        temperature: float = 300.0, mode_energy: float = 5e-19,
-                        ) -> tuple[AutoOscillator, ...]:
-    """Literature-like vortex STNOs with device-to-device variability.
+def with_spread(model: AutoOscillator, n: int, spread: float, seed: int = 0,
+                **changes) -> tuple[AutoOscillator, ...]:
+    """``n`` copies of ``model`` with device-to-device variability, seeded.
 
-    Nominal record: f0 = 300 MHz, N = 5 MHz (small nonlinearity, ν ≈ 0.3), df_dI = 10 MHz/mA
-    (Oersted tuning), Γ_G = 2×10⁷ 1/s, Q = 2 (PHYSICS.md table), I_th = 1.5 mA, mode energy
-    5×10⁻¹⁹ J (thermal linewidth ≈ 0.1 MHz at 300 K and 5–7 mA, the order measured on vortex
-    MTJs, ~0.2 MHz; the gyration energy of a 375 nm FeB disk, ½ G ω_G R², is ~10× larger, so
-    this stands for all noise sources, not only the thermal one). ``f0`` varies
-    by ``spread`` (relative standard deviation) and ``I_th`` by 3 × ``spread``, seeded.
+    Copy ``j`` has f0 × (1 + spread·x) and I_th × (1 + 3·spread·y), with x, y standard normal
+    draws of ``numpy.random.default_rng(seed)`` taken in the order x₁, y₁, x₂, y₂, ... (the
+    threshold varies three times as much: it depends on the damping and the spin-torque
+    efficiency as well as on the mode). ``changes`` replace further fields of every copy
+    (e.g. ``temperature``).
     """
     rng = np.random.default_rng(seed)
     return tuple(
-        AutoOscillator(
-            f0=300e6 * (1 + spread * rng.standard_normal()),
-            N=5e6,
-            df_dI=1e10,
-            gamma_g=2e7,
-            Q=2.0,
-            I_th=1.5e-3 * (1 + 3 * spread * rng.standard_normal()),
-            mode_energy=mode_energy,
-            temperature=temperature,
-        )
+        replace(model, f0=model.f0 * (1 + spread * rng.standard_normal()),
+                I_th=model.I_th * (1 + 3 * spread * rng.standard_normal()), **changes)
         for _ in range(n)
     )
+
+
+def default_oscillators(n: int = 4, *, spread: float = 0.01, seed: int = 0,
+                        temperature: float = 300.0, mode_energy: float = 5e-19,
+                        ) -> tuple[AutoOscillator, ...]:
+    """``n`` copies of :func:`network.plan.reference_oscillator` with :func:`with_spread`."""
+    return with_spread(reference_oscillator(temperature=temperature, mode_energy=mode_energy),
+                       n, spread, seed)
 
 
 @dataclass(frozen=True)
@@ -180,19 +183,35 @@ class SyncNetwork:
         return self.table.decode(locked), locked, response
 
 
+def build_network(plan: FrequencyPlan, oscillators: Sequence[AutoOscillator],
+                  table: PatternTable) -> SyncNetwork:
+    """The network of ``plan`` on ``oscillators``, decoded by ``table``.
+
+    Raises :class:`network.plan.PlanError` (a ValueError) when some oscillator cannot reach
+    a source band within the plan's current range.
+    """
+    oscillators = tuple(oscillators)
+    plan.check_reach(oscillators)
+    return SyncNetwork(
+        oscillators=oscillators, maps=plan.maps, source_amplitude=plan.source_amplitude,
+        coupling=electrical_coupling(len(oscillators), plan.coupling_strength,
+                                     plan.coupling_phase),
+        table=table, duration=plan.duration, readout_window=plan.readout_window,
+        step=plan.step, tolerance=plan.tolerance, max_slip=plan.max_slip,
+        current_range=plan.current_range,
+    )
+
+
 def default_network(classes: Sequence[str], table: PatternTable, *,
                     oscillators: Sequence[AutoOscillator] | None = None,
-                    coupling_strength: float = 3e5, coupling_phase: float = 0.0,
                     **settings) -> SyncNetwork:
-    """The default frequency plan of the module docstring."""
+    """The default frequency plan (:class:`network.plan.FrequencyPlan`), ``settings`` (its
+    fields, e.g. ``coupling_strength`` or ``duration``) changed; ``classes`` are
+    ``table.classes``."""
+    if tuple(classes) != tuple(table.classes):
+        raise ValueError(f"classes = {list(classes)}: the table is for {list(table.classes)}")
     oscillators = tuple(oscillators or default_oscillators(table.n_oscillators))
-    maps = (LinearMap((300.0, 1200.0), (351e6, 359.5e6)),
-            LinearMap((700.0, 3100.0), (330e6, 347e6)))
-    return SyncNetwork(
-        oscillators=oscillators, maps=maps, source_amplitude=(1.6e7, 1.15e7),
-        coupling=electrical_coupling(len(oscillators), coupling_strength, coupling_phase),
-        table=table, **settings,
-    )
+    return build_network(replace(FrequencyPlan(), **settings), oscillators, table)
 
 
 def initial_currents(network: SyncNetwork, samples: VowelSamples) -> np.ndarray:
