@@ -2,7 +2,8 @@
 
 Same equations everywhere: N auto-oscillators (default vortex records), two RF sources,
 electrical all-to-all coupling, written in the frame rotating at the mean source frequency;
-noise off (RK45 cannot integrate it), so all three integrate the same deterministic ODE.
+noise off (RK45 cannot integrate it), so all three integrate the same deterministic ODE, with
+the rates of :mod:`compact.rates`.
 
 - numba: ``network.simulator.simulate`` (exponential predictor–corrector, 0.5 ns step),
   parallel over samples;
@@ -33,6 +34,7 @@ import numpy as np
 import scipy.sparse
 from scipy.integrate import solve_ivp
 
+from compact import rates
 from network.simulator import electrical_coupling, oscillator_arrays, simulate
 from network.vowels import default_oscillators
 
@@ -77,17 +79,17 @@ def run_numpy(oscillators, currents, sources, coupling, n_steps: int) -> float:
     par = oscillator_arrays(oscillators)
     omega_ref = 2 * np.pi * sources.mean()
     domega = 2 * np.pi * sources - omega_ref  # (S, K)
-    zeta = currents / par["I_th"]
-    p0 = (zeta - 1) / (zeta + par["Q"])
+    p0 = rates.stationary_power(currents, par["Q"], par["I_th"])
     a = np.sqrt(p0) * np.exp(-1j * np.random.default_rng(0).uniform(0, 2 * np.pi,
                                                                      (len(sources), len(p0))))
     k_t = np.asarray(coupling).T
 
+    rate_at_zero, rate_slope = rates.rate_coefficients(
+        currents, par["f0"], par["N"], par["df_dI"], par["gamma_g"], par["Q"], par["I_th"])
+    rate_at_zero = rate_at_zero + 1j * omega_ref
+
     def rate(p):
-        omega = 2 * np.pi * (par["f0"] + par["N"] * p + par["df_dI"] * (currents - par["I_th"]))
-        gain = (par["gamma_g"] / par["I_th"] * currents * (1 - p)
-                - par["gamma_g"] * (1 + par["Q"] * p))
-        return gain - 1j * (omega - omega_ref)
+        return rate_at_zero - p * rate_slope
 
     ahead = np.exp(1j * domega * STEP)  # exp((L + iΔω_k) h) = exp(L h) ahead_k
 
@@ -123,10 +125,10 @@ def run_solve_ivp(oscillators, currents, sources, coupling, n_steps: int,
     n = len(oscillators)
     omega_ref = 2 * np.pi * sources.mean() if rotating else 0.0
     k_matrix = np.asarray(coupling)
-    omega_i = 2 * np.pi * (par["f0"] + par["df_dI"] * (currents - par["I_th"]))
-    sigma_i = par["gamma_g"] / par["I_th"] * currents
-    zeta = currents / par["I_th"]
-    p0 = (zeta - 1) / (zeta + par["Q"])
+    rate_at_zero, rate_slope = rates.rate_coefficients(
+        currents, par["f0"], par["N"], par["df_dI"], par["gamma_g"], par["Q"], par["I_th"])
+    rate_at_zero = rate_at_zero + 1j * omega_ref
+    p0 = rates.stationary_power(currents, par["Q"], par["I_th"])
     start = time.perf_counter()
     for s in range(len(sources)):
         domega = 2 * np.pi * sources[s] - omega_ref
@@ -134,8 +136,7 @@ def run_solve_ivp(oscillators, currents, sources, coupling, n_steps: int,
         def rhs(t, y, domega=domega):
             a = y[:n] + 1j * y[n:]
             p = a.real**2 + a.imag**2
-            lin = (sigma_i * (1 - p) - par["gamma_g"] * (1 + par["Q"] * p)
-                   - 1j * (omega_i + 2 * np.pi * par["N"] * p - omega_ref))
+            lin = rate_at_zero - p * rate_slope
             da = lin * a + k_matrix @ a + np.sum(AMPLITUDE * np.exp(-1j * domega * t))
             return np.concatenate([da.real, da.imag])
 

@@ -1,6 +1,7 @@
 """compact: the auto-oscillator model of a spin-torque oscillator and its calibration.
 
-``AutoOscillator`` is the parameter record (Slavin & Tiberkevich 2009); ``simulate`` and
+``AutoOscillator`` is the parameter record (Slavin & Tiberkevich 2009) and
+:mod:`compact.rates` the model's rates, written once for numpy and numba; ``simulate`` and
 ``sweep`` integrate it into the suite's time-series schema; ``observables``,
 ``fit_calibration`` and the estimator ``AutoOscillatorFit`` calibrate it from any Dataset of
 that schema. ``import compact.accessor`` registers the ``ds.stno`` accessor.

@@ -36,8 +36,9 @@ Numba's on-disk cache (``cache=True``) keys a kernel on its own file only: after
 module, delete the ``__pycache__/*.nbi`` index files of the kernels that call it (or set
 ``NUMBA_CACHE_DIR`` to a fresh folder) so that they are compiled again.
 
-Constants come from :mod:`scipy.constants` (CODATA 2018); :data:`BOLTZMANN` is the suite's
-k_B for everything that imports ``compact``.
+Constants come from :mod:`scipy.constants`; :data:`BOLTZMANN` is k_B (exact in the 2019 SI)
+for everything that imports ``compact``. (``micromag`` keeps Ubermag's CODATA 2014 value,
+1.3806485279e-23 J/K, for its engines; ``compact`` does not import ``micromag``.)
 """
 
 from __future__ import annotations

@@ -76,7 +76,7 @@ _RATE_STEP = 0.1
 #: L = 10 nm thick, R = 100 nm radius) gyrating at f = 250 MHz, λ = π Ms L ω R² / γ
 #: (= ½ G ω R², G = 2π Ms L / γ the gyrovector), evaluated with the rounded γ = 1.76×10¹¹
 #: rad/(s T). ``VortexSTNO.thiele_mode_energy(250e6)`` uses γ0/μ0 = 1.76086×10¹¹ and gives a
-#: value 4.9×10⁻⁴ smaller; this one is kept so that published reservoir figures do not move.
+#: value 4.9×10⁻⁴ smaller; this value is kept so that the reservoir figures printed so far stay.
 VORTEX_MODE_ENERGY = 2.24309190933849e-18
 
 

@@ -116,9 +116,9 @@ def test_rate_coefficients_give_the_linear_rate():
 def test_noise_constants_and_linewidth_inversion():
     assert rates.BOLTZMANN == scipy.constants.k
     assert model_module.BOLTZMANN is rates.BOLTZMANN
-    # D = Γ_G (1 + Q p) k_B T / λ at p = 0.2: 6e7 · 1.3 · 4.141947e-21 / 4e-19
+    # D = Γ_G (1 + Q p) k_B T / λ at p = 0.2, Q = 1.5: 6e7 · 1.3 · (k_B · 300 K) / 4e-19 J
     d = rates.thermal_diffusion(0.2, MODEL.gamma_g, MODEL.Q, 300.0, 4e-19)
-    assert d == pytest.approx(6e7 * 1.3 * 1.380649e-23 * 300 / 4e-19, rel=1e-14)
+    assert d == pytest.approx(6e7 * 1.3 * scipy.constants.k * 300 / 4e-19, rel=1e-14)
     # Δf λ is fixed: the same function with Δf in λ's place returns λ
     width = rates.linewidth(0.2, 1.3, MODEL.gamma_g, MODEL.Q, 300.0, 4e-19)
     assert width == pytest.approx(d * (1 + 1.3**2) / (2 * np.pi * 0.2), rel=1e-14)
