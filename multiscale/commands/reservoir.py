@@ -16,63 +16,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="output folder (default: ./reservoir)")
 
 
-def config_class():
-    """The config schema (built on first use, so that ``multiscale --help`` stays fast)."""
-    from dataclasses import dataclass
-
-    from multiscale.config import fail, spec
-
-    @dataclass(frozen=True)
-    class Task:
-        kind: str = spec("fsdd", choices=("fsdd", "waveform"), help="the task")
-        split: str = spec("official", choices=("official", "leave_one_speaker_out"),
-                          help="FSDD split: indices 0-4 test, or each speaker held out")
-        max_index: int = spec(50, ge=6, le=50,
-                              help="FSDD: use recordings with index < this (0-4 stay test)")
-        speakers: list[str] = spec([], help="FSDD speakers to use; [] = all")
-        preprocessing: str = spec("mfcc", choices=("mfcc", "cochleagram"),
-                                  help="front end (librosa MFCC or scipy gammatone)")
-        n_frames: int = spec(32, ge=1, help="frames per utterance")
-        n_features: int = spec(13, ge=1, help="MFCC coefficients or gammatone channels")
-        n_segments: int = spec(4, ge=1, help="time segments averaged for the readout")
-        n_periods: int = spec(150, ge=20, help="waveform: periods in the sequence")
-        train_fraction: float = spec(0.5, gt=0, lt=1, help="waveform: periods for training")
-        seed: int = spec(0, ge=0, help="waveform: seed of the sequence")
-        data: str = spec("", help="FSDD folder; '' = the default search")
-
-        def __post_init__(self):
-            if self.n_segments > self.n_frames:
-                fail("task.n_segments", self.n_segments,
-                     f"must be <= task.n_frames = {self.n_frames}")
-
-    @dataclass(frozen=True)
-    class Reservoir:
-        n_nodes: int = spec(100, ge=1, help="virtual nodes per frame")
-        theta_over_relaxation: float = spec(0.3, gt=0, help="θ / τ_p, τ_p = 1/(2 Γ_p)")
-        bias: float = spec(1.5, gt=1, help="I_b / I_th")
-        amplitude: float = spec(0.75, gt=0, help="input current ΔI / |I_th|")
-        mask: str = spec("uniform", choices=("uniform", "binary"), help="mask entries")
-        mask_seed: int = spec(0, ge=0, help="seed of the input mask")
-        noise_seed: int = spec(1, ge=0, help="seed of the thermal noise")
-        temperature: float = spec(300.0, unit="K", ge=0,
-                                  help="device temperature (replaces that of --model)")
-
-    @dataclass(frozen=True)
-    class Esn:
-        spectral_radius: float = spec(0.9, ge=0, help="of the recurrent weights")
-        leak: float = spec(0.5, gt=0, le=1, help="leak rate")
-        input_scale: float = spec(1.0, gt=0, help="input weight scale")
-        seed: int = spec(0, ge=0, help="seed of the weights")
-
-    @dataclass(frozen=True)
-    class ReservoirConfig:
-        task: Task = spec(Task())
-        reservoir: Reservoir = spec(Reservoir())
-        esn: Esn = spec(Esn())
-
-    return ReservoirConfig
-
-
 def fsdd_features(config, out, progress=True):
     """Preprocessed FSDD frames, their table; cached in ``out/features-<hash>.npz``."""
     import hashlib
@@ -129,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from multiscale.cli import print_figures
     from multiscale.config import load_toml, to_dict
     from multiscale.errors import InputError
+    from multiscale.schemas import ReservoirConfig
     from multiscale.store import record_run, write_dataset
     from network.esn import EchoStateNetwork
     from network.reservoir import vortex_oscillator
@@ -139,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         run_waveform,
     )
 
-    config = load_toml(args.config, config_class())
+    config = load_toml(args.config, ReservoirConfig)
     res = config.reservoir
     if args.model is not None:
         path = Path(args.model)

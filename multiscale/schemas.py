@@ -1,0 +1,364 @@
+"""The config schemas of the chain: frozen dataclasses read from TOML by :mod:`multiscale.config`.
+
+- ``multiscale classify`` (and ``[classify]`` of a chain or study): :class:`ClassifyConfig` of
+  :class:`Task`, :class:`Network`, :class:`Simulation`, :class:`Learning`, :class:`Output` and
+  ``patterns``; :func:`parse_classify`, :func:`load_classify`. :meth:`ClassifyConfig.plan`
+  turns it into the :class:`network.plan.FrequencyPlan` of the network, :func:`with_plan` back.
+- ``multiscale run``: :class:`ChainConfig` of ``[device]``, ``[sweep]``
+  (:mod:`multiscale.sweep`), :class:`CalibrationSettings`, :class:`PlanSettings` and
+  ``[classify]``; :func:`parse_chain_config`, :func:`load_chain_config`.
+- ``multiscale study``: :class:`StudySettings` (the ``[study]`` table).
+- ``multiscale reservoir``: :class:`ReservoirConfig`.
+
+Imported where a config is read, not by the CLI's parser (``multiscale --help`` stays fast).
+Defaults of the network are the documented design of :mod:`network.vowels` and
+:mod:`network.plan`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from multiscale.config import fail, parse, read_toml, spec, to_dict
+from multiscale.errors import InputError
+from network.plan import MAX_STEP, FrequencyPlan
+from network.vowels import VOWELS_7
+
+__all__ = ["Task", "Network", "Simulation", "Learning", "Output", "ClassifyConfig",
+           "parse_classify", "load_classify", "with_plan", "CalibrationSettings",
+           "PlanSettings", "ChainConfig", "parse_chain_config", "load_chain_config",
+           "default_config_path", "StudySettings", "ReservoirConfig"]
+
+_PLAN = FrequencyPlan()  # the defaults of the network's tables
+#: Oscillators of the default pattern table (:func:`network.readout.default_table`).
+DEFAULT_TABLE_SIZE = 4
+
+
+# ---------------------------------------------------------------------------- classify
+@dataclass(frozen=True)
+class Task:
+    vowels: list[str] = spec(list(VOWELS_7), help="Hillenbrand vowel codes, in label order")
+    group: str = spec("w", choices=("m", "w", "b", "g"), help="speaker group")
+    folds: int = spec(5, ge=2, help="speaker-independent folds")
+    run_folds: list[int] = spec([], help="folds to train and test; [] = all")
+    seed: int = spec(0, ge=0, help="seed of the fold split, training order and noise")
+    data: str = spec("", help="Hillenbrand data folder or file; '' = the default search")
+
+
+@dataclass(frozen=True)
+class Network:
+    n_oscillators: int = spec(4, ge=1, help="oscillators")
+    spread: float = spec(0.01, ge=0, lt=0.2, help="device variability of f0 (rel. std)")
+    device_seed: int = spec(0, ge=0, help="seed of the device variability")
+    temperature: float = spec(300.0, unit="K", ge=0, help="temperature of thermal noise")
+    coupling_strength: float = spec(_PLAN.coupling_strength, unit="1/s", ge=0,
+                                    help="electrical coupling Ω")
+    coupling_phase: float = spec(_PLAN.coupling_phase, unit="rad", help="coupling phase β")
+    source_amplitude: list[float] = spec(list(_PLAN.source_amplitude), unit="1/s", gt=0,
+                                         help="F of sources A and B")
+    f1_range: list[float] = spec(list(_PLAN.f1_range), unit="Hz", gt=0, help="F1 mapped ...")
+    f1_band: list[float] = spec(list(_PLAN.f1_band), unit="Hz", gt=0, help="... onto f_A")
+    f2_range: list[float] = spec(list(_PLAN.f2_range), unit="Hz", gt=0, help="F2 mapped ...")
+    f2_band: list[float] = spec(list(_PLAN.f2_band), unit="Hz", gt=0, help="... onto f_B")
+    current_range: list[float] = spec(list(_PLAN.current_range), unit="A", gt=0,
+                                      help="allowed DC currents")
+
+    def __post_init__(self) -> None:
+        for name in ("source_amplitude", "f1_range", "f1_band", "f2_range", "f2_band",
+                     "current_range"):
+            value = getattr(self, name)
+            if len(value) != 2 or (name != "source_amplitude" and value[1] <= value[0]):
+                fail(f"network.{name}", value, "must be two numbers"
+                     + ("" if name == "source_amplitude" else ", increasing"))
+
+
+@dataclass(frozen=True)
+class Simulation:
+    duration: float = spec(_PLAN.duration, unit="s", gt=0, help="length of each run")
+    readout_window: float = spec(_PLAN.readout_window, unit="s", gt=0,
+                                 help="averaging window (end)")
+    step: float = spec(_PLAN.step, unit="s", gt=0, le=MAX_STEP, help="integration step")
+    tolerance: float = spec(_PLAN.tolerance, unit="Hz", gt=0,
+                            help="lock: |f_osc - f_source| <= this")
+    max_slip: float = spec(_PLAN.max_slip, gt=0, help="lock: phase-difference range < this "
+                           "(cycles)")
+
+    def __post_init__(self) -> None:
+        if self.readout_window > self.duration:
+            fail("simulation.readout_window", self.readout_window,
+                 f"must be <= simulation.duration = {self.duration} s")
+
+
+@dataclass(frozen=True)
+class Learning:
+    epochs: int = spec(6, ge=1, help="passes over the training set")
+    rate_toward: float = spec(0.3, gt=0, le=1, help="η of a missed lock")
+    rate_away: float = spec(0.3, gt=0, le=1, help="η of an unwanted lock")
+    margin: float = spec(0.1, ge=0, lt=1, help="relative margin to the locking edge")
+    toward: str = spec("edge", choices=("edge", "center"), help="form of the toward step")
+    decay: float = spec(1.0, ge=0, help="rates scale as 1/(1 + decay·epoch)")
+    batch_size: int = spec(8, ge=1, help="samples simulated per batch; 1 = strictly online")
+
+
+@dataclass(frozen=True)
+class Output:
+    response_map_grid: int = spec(60, ge=4, le=400, help="grid points per axis")
+    baselines: bool = spec(True, help="run the scikit-learn baselines")
+
+
+@dataclass(frozen=True)
+class ClassifyConfig:
+    """The vowel network: task, network, simulation, learning, output and pattern table."""
+
+    task: Task = spec(Task())
+    network: Network = spec(Network())
+    simulation: Simulation = spec(Simulation())
+    learning: Learning = spec(Learning())
+    output: Output = spec(Output())
+    patterns: dict[str, list[str]] = spec(
+        {}, help="class -> list of patterns; {} = the default table")
+
+    @property
+    def run_folds(self) -> list[int]:
+        """The folds to train and test (all when ``task.run_folds`` is empty)."""
+        return list(self.task.run_folds) or list(range(self.task.folds))
+
+    def plan(self) -> FrequencyPlan:
+        """The :class:`network.plan.FrequencyPlan` of ``network`` and ``simulation``."""
+        net, sim = self.network, self.simulation
+        return FrequencyPlan(
+            f1_range=tuple(net.f1_range), f1_band=tuple(net.f1_band),
+            f2_range=tuple(net.f2_range), f2_band=tuple(net.f2_band),
+            source_amplitude=tuple(net.source_amplitude),
+            coupling_strength=net.coupling_strength, coupling_phase=net.coupling_phase,
+            current_range=tuple(net.current_range), duration=sim.duration,
+            readout_window=sim.readout_window, step=sim.step, tolerance=sim.tolerance,
+            max_slip=sim.max_slip)
+
+    def table(self):
+        """The :class:`network.readout.PatternTable` (ValueError on a bad table)."""
+        from network.readout import PatternTable, default_table
+
+        if not self.patterns:
+            return default_table(tuple(self.task.vowels))
+        patterns = {k: ([v] if isinstance(v, str) else list(v)) for k, v in self.patterns.items()}
+        return PatternTable(tuple(self.task.vowels), patterns, self.network.n_oscillators, 2)
+
+
+def with_plan(config: ClassifyConfig, plan: FrequencyPlan) -> ClassifyConfig:
+    """``config`` with its network and simulation tables set from ``plan``."""
+    network = dataclasses.replace(
+        config.network, f1_range=list(plan.f1_range), f1_band=list(plan.f1_band),
+        f2_range=list(plan.f2_range), f2_band=list(plan.f2_band),
+        source_amplitude=list(plan.source_amplitude),
+        coupling_strength=plan.coupling_strength, coupling_phase=plan.coupling_phase,
+        current_range=list(plan.current_range))
+    simulation = dataclasses.replace(
+        config.simulation, duration=plan.duration, readout_window=plan.readout_window,
+        step=plan.step, tolerance=plan.tolerance, max_slip=plan.max_slip)
+    return dataclasses.replace(config, network=network, simulation=simulation)
+
+
+def parse_classify(mapping: Any, where: str = "classify") -> ClassifyConfig:
+    """A :class:`ClassifyConfig` from a mapping; the pattern table is checked here too.
+
+    ``config.parse`` takes ``patterns`` as a bare table; its entries (class -> pattern string
+    or list of them) and the table they make are checked here, so a bad table, or a network
+    size without a table, fails before anything runs. ``where``: the dotted path of the
+    mapping in the whole config ('' for the file of ``multiscale classify``).
+    """
+    prefix = f"{where}." if where else ""
+    if not isinstance(mapping, dict):
+        fail(where or "config", mapping, "must be a table of the classify sections")
+    patterns = mapping.get("patterns", {})
+    if not isinstance(patterns, dict) or not all(
+            isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))
+            for v in patterns.values()):
+        fail(f"{prefix}patterns", patterns,
+             "must be a table: vowel -> pattern string or list of pattern strings")
+    config = parse(ClassifyConfig, mapping, where=where)
+    task = config.task
+    if any(not 0 <= k < task.folds for k in task.run_folds):
+        fail(f"{prefix}task.run_folds", task.run_folds, f"folds must be in [0, {task.folds - 1}]")
+    n = config.network.n_oscillators
+    if not config.patterns and n != DEFAULT_TABLE_SIZE:
+        fail(f"{prefix}network.n_oscillators", n, f"the default pattern table is for "
+             f"{DEFAULT_TABLE_SIZE}; give [{prefix}patterns] for other sizes")
+    try:
+        config.table()
+    except ValueError as error:
+        key = "patterns" if config.patterns else "task.vowels"
+        raise InputError(f"{prefix}{key}: {error}") from None
+    return config
+
+
+def load_classify(path: str | Path) -> ClassifyConfig:
+    """Read the TOML config of ``multiscale classify``."""
+    return parse_classify(read_toml(path), where="")
+
+
+# ---------------------------------------------------------------------------- chain
+CHAIN_SECTIONS = ("device", "sweep", "calibration", "plan", "classify")
+
+
+@dataclass(frozen=True)
+class CalibrationSettings:
+    """The ``[calibration]`` table: options of :class:`compact.AutoOscillatorFit`."""
+
+    mode: str = spec("auto", choices=("auto", "vortex", "uniform"),
+                     help="mapping to the complex amplitude (auto: from the Dataset)")
+    power_floor: float = spec(1e-3, gt=0, lt=1, help="smallest power counted as oscillation")
+    fit_df_dI: bool = spec(True, help="fit the Oersted tuning df_dI (false: textbook model)")
+    mode_energy: float = spec(0.0, unit="J", ge=0,
+                              help="λ when linewidths cannot identify it; 0: Thiele estimate "
+                                   "for a vortex")
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """The ``[plan]`` table."""
+
+    adapt: bool = spec(True, help="map the reference frequency plan onto the device")
+    window_margin: float = spec(0.0, ge=0, lt=0.5,
+                                help="fraction of the calibrated current window left unused "
+                                     "at each end")
+
+
+@dataclass(frozen=True)
+class ChainConfig:
+    """A parsed chain config: the device, the sweep, the calibration, the plan, the network."""
+
+    device: Any
+    sweep: Any
+    calibration: CalibrationSettings
+    plan: PlanSettings
+    classify: ClassifyConfig
+    raw: dict = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict:
+        return {"device": self.device.to_dict(), "sweep": to_dict(self.sweep),
+                "calibration": to_dict(self.calibration), "plan": to_dict(self.plan),
+                "classify": to_dict(self.classify)}
+
+
+def default_config_path() -> Path:
+    """The embedded default config (package data ``multiscale/defaults/chain.toml``)."""
+    return Path(__file__).resolve().parent / "defaults" / "chain.toml"
+
+
+def parse_chain_config(data: dict, overrides: dict | None = None) -> ChainConfig:
+    """A :class:`ChainConfig` from a TOML mapping; ``overrides`` replace ``[device]`` keys."""
+    from multiscale.sweep import SweepSettings, parse_device
+
+    if not isinstance(data, dict):
+        fail("config", data, "must be a table")
+    unknown = sorted(set(data) - set(CHAIN_SECTIONS))
+    if unknown:
+        fail(unknown[0], data[unknown[0]], f"unknown section; allowed: {list(CHAIN_SECTIONS)}")
+    if "device" not in data:
+        raise InputError("device: required section is missing")
+    device_table = dict(data["device"]) if isinstance(data["device"], dict) else data["device"]
+    if overrides and isinstance(device_table, dict):
+        device_table.update(overrides)
+    device = parse_device(device_table)
+    sweep = parse(SweepSettings, data.get("sweep", {}), where="sweep")
+    calibration = parse(CalibrationSettings, data.get("calibration", {}), where="calibration")
+    plan = parse(PlanSettings, data.get("plan", {}), where="plan")
+    classify = parse_classify(data.get("classify", {}))
+    return ChainConfig(device, sweep, calibration, plan, classify, raw=data)
+
+
+def load_chain_config(path: str | Path | None = None) -> ChainConfig:
+    """Read a chain config; ``None`` reads the embedded default."""
+    path = default_config_path() if path is None else Path(path)
+    return parse_chain_config(read_toml(path))
+
+
+# ---------------------------------------------------------------------------- study
+@dataclass(frozen=True)
+class StudySettings:
+    """The ``[study]`` table."""
+
+    level: str = spec("compact", choices=("compact", "chain"),
+                      help="from the compact model onward, or through micromagnetics")
+    model: str = spec("reference", help="compact level: 'reference' or an AutoOscillator JSON")
+    chain: str = spec("", help="chain level: chain config ('' = the embedded default)")
+    alpha_ref: float = spec(0.01, gt=0, help="Gilbert damping the base model stands for")
+    plan: str = spec("fixed", choices=("fixed", "adapted"),
+                     help="compact level: keep the network's plan, or map it onto each point")
+    grid: dict[str, list] = spec({}, help="parameter -> list of values (a grid over all)")
+    points: list[dict[str, float]] = spec([], help="a list of points: parameter -> value")
+
+    def __post_init__(self) -> None:
+        if bool(self.grid) == bool(self.points):
+            fail("study.grid", self.grid, "give exactly one of study.grid or study.points")
+        for name, values in self.grid.items():
+            if not isinstance(values, list) or not values:
+                fail(f"study.grid.{name}", values, "must be a non-empty list of numbers")
+            if len(set(values)) != len(values):
+                fail(f"study.grid.{name}", values, "must not repeat a value")
+            for v in values:
+                if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+                    fail(f"study.grid.{name}", values, "must be a list of finite numbers")
+        if self.points:
+            names = set(self.points[0])
+            for i, point in enumerate(self.points):
+                if set(point) != names:
+                    fail(f"study.points[{i}]", point, f"every point needs the keys {sorted(names)}")
+
+
+# ---------------------------------------------------------------------------- reservoir
+@dataclass(frozen=True)
+class ReservoirTask:
+    kind: str = spec("fsdd", choices=("fsdd", "waveform"), help="the task")
+    split: str = spec("official", choices=("official", "leave_one_speaker_out"),
+                      help="FSDD split: indices 0-4 test, or each speaker held out")
+    max_index: int = spec(50, ge=6, le=50,
+                          help="FSDD: use recordings with index < this (0-4 stay test)")
+    speakers: list[str] = spec([], help="FSDD speakers to use; [] = all")
+    preprocessing: str = spec("mfcc", choices=("mfcc", "cochleagram"),
+                              help="front end (librosa MFCC or scipy gammatone)")
+    n_frames: int = spec(32, ge=1, help="frames per utterance")
+    n_features: int = spec(13, ge=1, help="MFCC coefficients or gammatone channels")
+    n_segments: int = spec(4, ge=1, help="time segments averaged for the readout")
+    n_periods: int = spec(150, ge=20, help="waveform: periods in the sequence")
+    train_fraction: float = spec(0.5, gt=0, lt=1, help="waveform: periods for training")
+    seed: int = spec(0, ge=0, help="waveform: seed of the sequence")
+    data: str = spec("", help="FSDD folder; '' = the default search")
+
+    def __post_init__(self) -> None:
+        if self.n_segments > self.n_frames:
+            fail("task.n_segments", self.n_segments,
+                 f"must be <= task.n_frames = {self.n_frames}")
+
+@dataclass(frozen=True)
+class ReservoirSettings:
+    n_nodes: int = spec(100, ge=1, help="virtual nodes per frame")
+    theta_over_relaxation: float = spec(0.3, gt=0, help="θ / τ_p, τ_p = 1/(2 Γ_p)")
+    bias: float = spec(1.5, gt=1, help="I_b / I_th")
+    amplitude: float = spec(0.75, gt=0, help="input current ΔI / |I_th|")
+    mask: str = spec("uniform", choices=("uniform", "binary"), help="mask entries")
+    mask_seed: int = spec(0, ge=0, help="seed of the input mask")
+    noise_seed: int = spec(1, ge=0, help="seed of the thermal noise")
+    temperature: float = spec(300.0, unit="K", ge=0,
+                              help="device temperature (replaces that of --model)")
+
+@dataclass(frozen=True)
+class EsnSettings:
+    spectral_radius: float = spec(0.9, ge=0, help="of the recurrent weights")
+    leak: float = spec(0.5, gt=0, le=1, help="leak rate")
+    input_scale: float = spec(1.0, gt=0, help="input weight scale")
+    seed: int = spec(0, ge=0, help="seed of the weights")
+
+@dataclass(frozen=True)
+class ReservoirConfig:
+    """``multiscale reservoir``: the task, the time-multiplexed reservoir, the ESN baseline."""
+
+    task: ReservoirTask = spec(ReservoirTask())
+    reservoir: ReservoirSettings = spec(ReservoirSettings())
+    esn: EsnSettings = spec(EsnSettings())
+

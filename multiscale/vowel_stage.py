@@ -1,0 +1,238 @@
+"""The vowel-network stage of the chain: one function for ``multiscale classify``, the pipeline
+and the studies.
+
+:func:`classify_stage` takes a :class:`~multiscale.schemas.ClassifyConfig` and the oscillator
+models, trains the DC currents and tests them over speaker-independent folds
+(:func:`network.experiment.cross_validate`), and, given an output folder, writes the results
+Dataset, the figures, the software baselines and ``summary.json``. It returns a
+:class:`ClassifyResult`.
+
+Bad values raise :class:`~multiscale.errors.InputError` naming the key (``where`` is the path of
+the classify tables in the whole config: '' for ``multiscale classify``, ``classify`` in a chain
+or study); a frequency plan that the oscillators cannot reach raises
+:class:`~multiscale.errors.NetworkPlanError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from multiscale.config import fail
+from multiscale.errors import InputError, NetworkPlanError
+from multiscale.schemas import ClassifyConfig
+from network.plan import PlanError
+
+__all__ = ["VowelTask", "ClassifyResult", "vowel_task", "oscillators_for", "network_for",
+           "classify_stage"]
+
+#: Files :func:`classify_stage` writes into its folder (``baselines.png`` with baselines).
+FILES = ("results.nc", "summary.json", "response_map.png", "confusion.png", "training.png")
+
+
+@dataclass(frozen=True)
+class VowelTask:
+    """What the config alone fixes: the tokens, their folds and the learning rule."""
+
+    samples: Any  #: network.vowels.VowelSamples
+    folds: np.ndarray
+    rule: Any  #: network.learning.OnlineRule
+
+
+@dataclass(frozen=True)
+class ClassifyResult:
+    """What :func:`classify_stage` produced."""
+
+    network: Any  #: network.vowels.SyncNetwork
+    samples: Any  #: network.vowels.VowelSamples
+    folds: np.ndarray
+    results: tuple  #: network.experiment.FoldResult per tested fold
+    accuracy_train: float
+    accuracy_test: float
+    confusion: np.ndarray  #: (C, C + 1) counts over the test folds, last column: no class
+    baselines: tuple = ()  #: network.baselines results (with ``output.baselines``)
+    files: tuple[str, ...] = ()  #: written into the folder
+
+    def summary(self, seed: int) -> dict:
+        """The record ``summary.json``: accuracies per fold and overall, confusion, models."""
+        summary = {
+            "classes": list(self.samples.classes),
+            "folds": {str(r.fold): {"train": r.train_accuracy, "test": r.test_accuracy,
+                                    "currents_A": r.currents.tolist()} for r in self.results},
+            "accuracy_train": self.accuracy_train,
+            "accuracy_test": self.accuracy_test,
+            "confusion_test": self.confusion.tolist(),
+            "fold_seed": seed,
+            "n_samples": len(self.samples),
+            "oscillators": [o.to_dict() for o in self.network.oscillators],
+        }
+        if self.baselines:
+            summary["baselines"] = [
+                {"model": b.name, "parameters": b.parameters, "test": b.mean_test,
+                 "train": b.mean_train, "fold_test": list(b.test_accuracy)}
+                for b in self.baselines]
+        return summary
+
+
+def _prefix(where: str) -> str:
+    return f"{where}." if where else ""
+
+
+def vowel_task(config: ClassifyConfig, where: str = "") -> VowelTask:
+    """Tokens, folds and rule of ``config`` (reads the data; InputError naming the key)."""
+    from multiscale import datasets
+    from network import vowels
+    from network.learning import OnlineRule
+
+    prefix = _prefix(where)
+    task, learning = config.task, config.learning
+    data = datasets.hillenbrand(task.data or None)
+    try:
+        samples = vowels.vowel_samples(data, task.vowels, task.group)
+    except ValueError as error:
+        raise InputError(f"{prefix}task: {error}") from None
+    speakers = len(set(samples.speaker))
+    if task.folds > speakers:
+        fail(f"{prefix}task.folds", task.folds,
+             f"must be at most the {speakers} speakers of group {task.group!r}")
+    folds = vowels.speaker_folds(samples.speaker, task.folds, task.seed)
+    lo, hi = config.network.current_range
+    try:
+        rule = OnlineRule(rate_toward=learning.rate_toward, rate_away=learning.rate_away,
+                          margin=learning.margin, toward=learning.toward,
+                          current_min=lo, current_max=hi)
+    except ValueError as error:
+        raise InputError(f"{prefix}learning: {error}") from None
+    return VowelTask(samples, folds, rule)
+
+
+def oscillators_for(config: ClassifyConfig, models: Sequence[Any] | None = None) -> tuple:
+    """The network's oscillators: ``models`` None: the reference oscillators of
+    :func:`network.vowels.default_oscillators`; one model: ``network.n_oscillators`` copies
+    of it (:func:`network.vowels.with_spread`); else the models as they are."""
+    from network.vowels import default_oscillators, with_spread
+
+    net = config.network
+    if models is None:
+        return default_oscillators(net.n_oscillators, spread=net.spread, seed=net.device_seed,
+                                   temperature=net.temperature)
+    if len(models) == 1:  # one calibrated device, copied with the configured variability
+        return with_spread(models[0], net.n_oscillators, net.spread, net.device_seed,
+                           temperature=net.temperature)
+    return tuple(models)
+
+
+def network_for(config: ClassifyConfig, models: Sequence[Any] | None = None,
+                where: str = ""):
+    """The :class:`network.vowels.SyncNetwork` of ``config`` on :func:`oscillators_for`."""
+    from network.vowels import build_network
+
+    try:
+        return build_network(config.plan(), oscillators_for(config, models), config.table())
+    except PlanError as error:
+        raise NetworkPlanError(
+            f"{_prefix(where)}network.{error}; set the bands (and current_range) for these "
+            "devices, or give classify --window LO HI (A) to map the plan onto a --model "
+            "device") from None
+    except ValueError as error:
+        raise InputError(f"{_prefix(where)}network: {error}") from None
+
+
+def classify_stage(config: ClassifyConfig, models: Sequence[Any] | None = None,
+                   out: str | Path | None = None, *, progress: bool = False,
+                   where: str = "") -> ClassifyResult:
+    """Train and test the vowel network of ``config`` on ``models`` over its folds.
+
+    Parameters
+    ----------
+    config
+        The classify config (:func:`multiscale.schemas.parse_classify`).
+    models
+        AutoOscillator records: None for the reference oscillators, one to be copied with the
+        configured spread, or one per oscillator (:func:`oscillators_for`).
+    out
+        Folder for ``results.nc``, ``summary.json``, the figures (response map of the first
+        tested fold, confusion, training) and, with ``output.baselines``, the scikit-learn
+        baselines and ``baselines.png``. None: train and test only (no files, no baselines).
+    progress
+        Show a progress bar over the training samples.
+    where
+        Path of the classify tables in the whole config, for messages.
+    """
+    from tqdm import tqdm
+
+    from network import experiment
+
+    task = vowel_task(config, where)
+    network = network_for(config, models, where)
+    learning, run_folds = config.learning, config.run_folds
+    total = sum(int(np.sum(task.folds != k)) for k in run_folds) * learning.epochs
+    with tqdm(total=total, desc="training", unit="sample", disable=not progress,
+              leave=False) as bar:
+        results = tuple(experiment.cross_validate(
+            network, task.samples, task.folds, run_folds=run_folds, epochs=learning.epochs,
+            rule=task.rule, decay=learning.decay, batch_size=learning.batch_size,
+            seed=config.task.seed, progress=bar.update))
+    samples = task.samples
+    labels = samples.label[np.concatenate([r.test_index for r in results])]
+    confusion = experiment.confusion_matrix(
+        labels, np.concatenate([r.predicted for r in results]), len(samples.classes))
+    result = ClassifyResult(
+        network=network, samples=samples, folds=task.folds, results=results,
+        accuracy_train=float(np.mean([r.train_accuracy for r in results])),
+        accuracy_test=float(np.mean([r.test_accuracy for r in results])),
+        confusion=confusion)
+    return result if out is None else _write(result, config, Path(out))
+
+
+def _write(result: ClassifyResult, config: ClassifyConfig, out: Path) -> ClassifyResult:
+    """Results Dataset, figures, baselines and summary of ``result`` into ``out``."""
+    import dataclasses
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from multiscale.config import to_dict
+    from multiscale.store import write_dataset, write_figure, write_json
+    from network import experiment, figures, vowels
+    from network.encoding import encode
+
+    network, samples, results = result.network, result.samples, result.results
+    seed = config.task.seed
+    write_dataset(experiment.results_dataset(network, samples, result.folds, results,
+                                             to_dict(config)), out / "results.nc")
+    first = results[0]
+    f_a, f_b, grid = vowels.response_map(network, first.currents,
+                                         config.output.response_map_grid, seed=seed)
+    training = samples.subset(first.train_index)
+    free = [float(o.frequency(i)) for o, i in zip(network.oscillators, first.currents,
+                                                   strict=True)]
+    written = {
+        "response_map.png": figures.plot_response_map(
+            f_a, f_b, grid, samples.classes, encode(training.features, network.maps),
+            training.label, free),
+        "confusion.png": figures.plot_confusion(result.confusion, samples.classes),
+        "training.png": figures.plot_training([r.history for r in results]),
+    }
+    baselines = ()
+    if config.output.baselines:
+        from network.baselines import run_baselines
+
+        baselines = tuple(run_baselines(samples.features, samples.label, result.folds,
+                                        seed=seed, test_folds=config.run_folds))
+        spread = float(np.std([r.test_accuracy for r in results]))
+        written["baselines.png"] = figures.plot_baselines(
+            baselines, len(network.oscillators), result.accuracy_test, spread)
+    for name, fig in written.items():
+        write_figure(fig, out / name)
+        plt.close(fig)
+    result = dataclasses.replace(result, baselines=baselines,
+                                 files=FILES + (("baselines.png",) if baselines else ()))
+    write_json(result.summary(seed), out / "summary.json")
+    return result
