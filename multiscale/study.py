@@ -50,11 +50,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from multiscale.config import fail, parse, read_toml, spec, to_dict
-from multiscale.errors import InputError
+from multiscale.config import fail, parse, read_toml, to_dict
+from multiscale.errors import DeviceError, InputError
+from multiscale.schemas import StudySettings, parse_classify
 
-__all__ = ["StudySettings", "Study", "load_study", "parse_study", "run_study", "evaluate_point",
-           "plot_study", "MODEL_KEYS", "NETWORK_KEYS"]
+__all__ = ["StudySettings", "Study", "load_study", "parse_study", "check_points", "run_study",
+           "evaluate_point", "plot_study", "MODEL_KEYS", "NETWORK_KEYS"]
 
 MODEL_KEYS = ("f0", "N", "df_dI", "gamma_g", "Q", "I_th", "mode_energy")
 NETWORK_KEYS = ("temperature", "spread", "coupling_strength", "coupling_phase", "device_seed")
@@ -63,38 +64,6 @@ UNITS = {"f0": "Hz", "N": "Hz", "df_dI": "Hz/A", "gamma_g": "1/s", "Q": "1", "I_
          "coupling_phase": "rad", "device_seed": "1", "damping": "1", "alpha": "1",
          "Ms": "A/m", "A": "J/m", "diameter": "m", "thickness": "m", "P": "1"}
 SECTIONS = ("study", "classify")
-
-
-@dataclass(frozen=True)
-class StudySettings:
-    """The ``[study]`` table."""
-
-    level: str = spec("compact", choices=("compact", "chain"),
-                      help="from the compact model onward, or through micromagnetics")
-    model: str = spec("reference", help="compact level: 'reference' or an AutoOscillator JSON")
-    chain: str = spec("", help="chain level: chain config ('' = the embedded default)")
-    alpha_ref: float = spec(0.01, gt=0, help="Gilbert damping the base model stands for")
-    plan: str = spec("fixed", choices=("fixed", "adapted"),
-                     help="compact level: keep the network's plan, or map it onto each point")
-    grid: dict[str, list] = spec({}, help="parameter -> list of values (a grid over all)")
-    points: list[dict[str, float]] = spec([], help="a list of points: parameter -> value")
-
-    def __post_init__(self) -> None:
-        if bool(self.grid) == bool(self.points):
-            fail("study.grid", self.grid, "give exactly one of study.grid or study.points")
-        for name, values in self.grid.items():
-            if not isinstance(values, list) or not values:
-                fail(f"study.grid.{name}", values, "must be a non-empty list of numbers")
-            if len(set(values)) != len(values):
-                fail(f"study.grid.{name}", values, "must not repeat a value")
-            for v in values:
-                if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-                    fail(f"study.grid.{name}", values, "must be a list of finite numbers")
-        if self.points:
-            names = set(self.points[0])
-            for i, point in enumerate(self.points):
-                if set(point) != names:
-                    fail(f"study.points[{i}]", point, f"every point needs the keys {sorted(names)}")
 
 
 @dataclass(frozen=True)
@@ -121,7 +90,7 @@ class Study:
 
 def parse_study(data: dict, base: Path | None = None) -> Study:
     """A :class:`Study` from a TOML mapping; relative paths resolve against ``base``."""
-    from multiscale.pipeline import load_chain_config, parse_classify
+    from multiscale.schemas import load_chain_config
 
     unknown = sorted(set(data) - set(SECTIONS))
     if unknown:
@@ -164,10 +133,10 @@ def load_study(path: str | Path) -> Study:
 
 def _base_model(name: str, base: Path | None):
     from compact.model import AutoOscillator
-    from multiscale.pipeline import _reference_oscillator
+    from network.plan import reference_oscillator
 
     if name == "reference":
-        return _reference_oscillator()
+        return reference_oscillator()
     path = Path(name)
     if base is not None and not path.is_absolute():
         path = base / path
@@ -184,8 +153,6 @@ def _network_overrides(classify: Any, point: dict) -> Any:
                if k in NETWORK_KEYS}
     if not changes:
         return classify
-    from multiscale.pipeline import parse_classify
-
     data = to_dict(classify)
     data["network"].update(changes)
     return parse_classify(data)
@@ -193,7 +160,9 @@ def _network_overrides(classify: Any, point: dict) -> Any:
 
 def _compact_point(study: Study, point: dict) -> tuple[Any, Any]:
     """(model, classify config) of a compact-level point."""
-    from multiscale.pipeline import adapt_plan
+    from multiscale.errors import NetworkPlanError
+    from multiscale.schemas import with_plan
+    from network.plan import PlanError, adapt_plan
 
     model = study.base_model
     changes = {k: float(v) for k, v in point.items() if k in MODEL_KEYS}
@@ -211,12 +180,16 @@ def _compact_point(study: Study, point: dict) -> tuple[Any, Any]:
     if study.settings.plan == "adapted":
         lo, hi = classify.network.current_range
         ratio = model.I_th / study.base_model.I_th  # the same supercriticality range
-        classify, _ = adapt_plan(classify, model, (lo * ratio, hi * ratio))
+        try:
+            plan, _ = adapt_plan(classify.plan(), model, (lo * ratio, hi * ratio))
+        except PlanError as error:
+            raise NetworkPlanError(f"study point {point}: plan: {error}") from None
+        classify = with_plan(classify, plan)
     return model, classify
 
 
 def _chain_config_for(study: Study, point: dict) -> Any:
-    from multiscale.pipeline import parse_chain_config
+    from multiscale.schemas import parse_chain_config
 
     device = {k: v for k, v in point.items() if k not in NETWORK_KEYS}
     config = parse_chain_config(study.chain.raw, overrides=device)
@@ -234,12 +207,14 @@ def evaluate_point(task: dict) -> dict:
 
     ``task`` holds ``store`` (root), ``inputs`` (the store key), and either ``model`` and
     ``classify`` (compact level) or ``chain`` (raw chain config), ``overrides`` and ``sweep``
-    (the folder of the device's sweep; chain level). A network that cannot be built for this
-    point (bands out of its reach, ...) is a result too: NaN accuracy and the reason.
+    (the folder of the device's sweep; chain level). A device that allows no network (no
+    oscillation to calibrate, bands out of its reach: :class:`~multiscale.errors.DeviceError`)
+    is a result too: NaN accuracy and the reason. A config error (any other InputError)
+    propagates: the study stops with it.
     """
     from compact.model import AutoOscillator
-    from multiscale.pipeline import NetworkPlanError, parse_classify, train_and_test
     from multiscale.store import Store, write_json
+    from multiscale.vowel_stage import classify_stage
 
     store = Store(task["store"])
     found = store.find(task["inputs"], engine="network")
@@ -253,17 +228,17 @@ def evaluate_point(task: dict) -> dict:
             else:
                 model = AutoOscillator.from_dict(task["model"])
                 classify = parse_classify(task["classify"])
-                trained = train_and_test(classify, model)
+                trained = classify_stage(classify, [model], where="classify")
                 mid = float(sum(classify.network.current_range) / 2)
                 hot = dataclasses.replace(model, temperature=classify.network.temperature)
                 result.update(
-                    accuracy_train=trained["accuracy_train"],
-                    accuracy_test=trained["accuracy_test"],
+                    accuracy_train=trained.accuracy_train,
+                    accuracy_test=trained.accuracy_test,
                     linewidth=float(hot.linewidth(mid)),
                     locking_half_width=float(model.locking_range(
                         mid, classify.network.source_amplitude[0])),
                     **{k: getattr(model, k) for k in MODEL_KEYS})
-        except NetworkPlanError as error:  # this point has no working network: a result, NaN
+        except DeviceError as error:  # this point has no working network: a result, NaN
             result.update(accuracy_train=math.nan, accuracy_test=math.nan, error=str(error))
         write_json(result, run.path / "result.json")
     return json.loads((run.path / "result.json").read_text())
@@ -273,24 +248,44 @@ def _chain_tail(task: dict, store: Any) -> dict:
     """Calibration and classify of one swept device (chain level)."""
     import xarray as xr
 
-    from multiscale.pipeline import _stage_calibration, _stage_classify, parse_chain_config
+    from multiscale.pipeline import calibration_stage, network_stage
+    from multiscale.schemas import parse_chain_config
 
     config = parse_chain_config(task["chain"], overrides=task["overrides"])
     config = dataclasses.replace(
         config, classify=_network_overrides(config.classify, task["network"]))
-    folder = Path(task["sweep"])
-    sweep = {"dataset": xr.load_dataset(folder / "timeseries.nc", engine="h5netcdf"),
-             "runs": task["runs"]}
-    calibration = _stage_calibration(config, sweep, store)
-    classify = _stage_classify(config, calibration["model"], calibration["calibration"], store,
-                               progress=False)
-    model = calibration["model"]
-    return {"accuracy_train": classify["summary"]["accuracy_train"],
-            "accuracy_test": classify["summary"]["accuracy_test"],
+    timeseries = xr.load_dataset(Path(task["sweep"]) / "timeseries.nc", engine="h5netcdf")
+    calibration = calibration_stage(config, timeseries, task["runs"], store)
+    classify = network_stage(config, calibration.model, calibration.calibration, store,
+                             progress=False)
+    model = calibration.model
+    return {"accuracy_train": classify.summary["accuracy_train"],
+            "accuracy_test": classify.summary["accuracy_test"],
             **{k: getattr(model, k) for k in MODEL_KEYS}}
 
 
 # ---------------------------------------------------------------------------- the study
+def check_points(study: Study) -> None:
+    """Every point's network config against the data, before any task starts.
+
+    InputError naming the key (vowels not in the data, more folds than speakers, a bad
+    learning rule, ...), so a config error exits 2 instead of becoming a NaN point.
+    """
+    from multiscale.vowel_stage import vowel_task
+
+    checked = set()
+    for point in study.point_values():
+        if study.settings.level == "compact":
+            _, classify = _compact_point(study, point)
+        else:
+            classify = _chain_config_for(study, point).classify
+        key = json.dumps([to_dict(classify.task), to_dict(classify.learning),
+                          classify.network.current_range])
+        if key not in checked:
+            checked.add(key)
+            vowel_task(classify, where="classify")
+
+
 @dataclass
 class StudyResult:
     dataset: Any
@@ -409,6 +404,7 @@ def run_study(study: Study, *, out: str | Path = "study", store_root: str | Path
     from multiscale import datasets
 
     datasets.hillenbrand(study.classify.task.data or None)  # missing data: say so now
+    check_points(study)
     with record_run(out, inputs) as record:
         with dask_client(scheduler, workers) as client:
             tasks = _tasks(study, store, client, out, progress)
@@ -425,9 +421,13 @@ def run_study(study: Study, *, out: str | Path = "study", store_root: str | Path
                                  progress=progress)
         failed = {}
         for i, outcome in zip(missing, outcomes, strict=True):
+            if isinstance(outcome.exception, InputError):  # a config error: not a result
+                raise InputError(f"study point {json.dumps(tasks[i]['point'])}: "
+                                 f"{outcome.exception}")
             if outcome.ok:
                 results[i] = outcome.result
-            else:
+            else:  # NaN, with the reason
+                results[i] = {"error": outcome.error}
                 failed[json.dumps(tasks[i]["point"])] = outcome.error
         ds = study_dataset(study, results)
         write_dataset(ds, out / "study.nc")

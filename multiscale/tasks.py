@@ -30,11 +30,13 @@ WORKER_ENVIRONMENT = {"OMP_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1", "MKL_NUM
 
 @dataclass
 class TaskOutcome:
-    """What became of one task: its result, or the error that stopped it."""
+    """What became of one task: its result, or the error that stopped it (as text, and the
+    exception itself, so a caller can tell a config error from a failed computation)."""
 
     item: Any
     result: Any = None
     error: str | None = None
+    exception: BaseException | None = None
 
     @property
     def ok(self) -> bool:
@@ -104,5 +106,6 @@ def run_tasks(
                 outcome.result = future.result()
             except Exception as error:  # reported, and the other points go on
                 outcome.error = f"{type(error).__name__}: {error}"
+                outcome.exception = error
             bar.update()
     return outcomes

@@ -124,6 +124,12 @@ def test_a_killed_study_resumes_with_only_the_missing_points(uninterrupted, tmp_
         (("temperature = [0.0, 600.0]", "Ms = [8e5]"), "study.grid.Ms"),
         (("damping = [0.008, 0.012]", "damping = [0.008, 0.008]"), "study.grid.damping"),
         (("epochs = 1", "epochs = 0"), "classify.learning.epochs"),
+        # config errors of the network inside every point: refused before any task runs
+        (("[classify.task]", "[classify.network]\nn_oscillators = 5\n[classify.task]"),
+         "classify.network.n_oscillators = 5"),
+        (("run_folds = [0]", "run_folds = [0]\nfolds = 60"), "classify.task.folds = 60"),
+        (("run_folds = [0]", "run_folds = [0]\nvowels = [\"iy\", \"xx\"]"),
+         "classify.task"),
     ],
 )
 def test_bad_study_configs_exit_2_naming_the_key(tmp_path, change, key):
@@ -132,5 +138,28 @@ def test_bad_study_configs_exit_2_naming_the_key(tmp_path, change, key):
     config = tmp_path / "bad.toml"
     config.write_text(text.replace(change[0], change[1]))
     done = _cli("study", config, "--out", tmp_path / "out")
-    assert done.returncode == 2
+    assert done.returncode == 2, done.stderr[-2000:]
     assert key in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out" / "store").exists()  # no point ran
+
+
+def test_a_device_without_a_network_is_a_recorded_nan_with_its_reason(tmp_path):
+    """f0 raised by 300 and 400 MHz: no oscillator reaches the fixed plan's source bands
+    (330-359.5 MHz over 3-9 mA), a property of these devices, not a config error: both points
+    are results (NaN accuracy, the reason stored), the study exits 0, and a rerun reuses them."""
+    text = TINY.read_text().replace("damping = [0.008, 0.012]\ntemperature = [0.0, 600.0]",
+                                    "f0 = [600e6, 700e6]")
+    assert "f0 = [600e6, 700e6]" in text
+    config = tmp_path / "far.toml"
+    config.write_text(text)
+    done = _cli("study", config, "--workers", "1", "--out", tmp_path / "out", "--quiet")
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = _figures(done.stdout)
+    assert figures["computed"] == "2" and figures["failed"] == "0"
+    assert figures["accuracy_test_max"] == "nan"
+    ds = xr.load_dataset(tmp_path / "out" / "study.nc", engine="h5netcdf")
+    assert np.isnan(ds["accuracy_test"].values).all()
+    for reason in ds["error"].values:
+        assert "classify.network.f1_band" in reason and "outside the frequencies" in reason
+    again = _cli("study", config, "--workers", "1", "--out", tmp_path / "out", "--quiet")
+    assert _figures(again.stdout)["reused"] == "2"

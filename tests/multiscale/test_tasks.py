@@ -15,4 +15,6 @@ def test_failures_are_reported_and_the_other_points_go_on():
     assert [o.ok for o in outcomes] == [True, False, True]
     assert math.isclose(outcomes[0].result, 1.0)
     assert "ValueError" in outcomes[1].error
+    assert type(outcomes[1].exception) is ValueError  # the exception itself, for the caller
+    assert outcomes[0].exception is None
     assert math.isclose(outcomes[2].result, math.log(100.0))

@@ -18,6 +18,10 @@ def test_bad_config_names_the_key(tmp_path, capsys):
                       '[patterns]\niy = ["0000/0000"]\nih = ["0000/0000"]\n')
     assert main(["classify", str(config), "--out", str(tmp_path / "out")]) == 2
     assert "same synchronization pattern" in capsys.readouterr().err
+    config.write_text("[network]\nn_oscillators = 5\n")  # the default table is for 4
+    assert main(["classify", str(config), "--out", str(tmp_path / "out")]) == 2
+    assert "network.n_oscillators = 5" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()  # refused before anything is written
 
 
 def test_tiny_run_writes_results(tmp_path, capsys):
