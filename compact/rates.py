@@ -54,6 +54,7 @@ __all__ = [
     "TWO_PI",
     "supercriticality",
     "stationary_power",
+    "stationary_power_slope",
     "frequency",
     "angular_frequency",
     "spin_torque_efficiency",
@@ -92,6 +93,16 @@ def stationary_power(current, Q, I_th):
     """
     zeta = supercriticality(current, I_th)
     return np.maximum(zeta - 1.0, 0.0) / (np.maximum(zeta, 1.0) + Q)
+
+
+@_numba_too
+def stationary_power_slope(current, Q, I_th):
+    """dp0/dI = (1 + Q) / (I_th (ζ + Q)²) above threshold, 0 at and below it (1/A).
+
+    Branchless like :func:`stationary_power` (the denominator uses max(ζ, 1), so no 0/0).
+    """
+    zeta = supercriticality(current, I_th)
+    return (1.0 + Q) / (I_th * (np.maximum(zeta, 1.0) + Q) ** 2) * (zeta > 1.0)
 
 
 @_numba_too

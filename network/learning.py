@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from compact import rates
 from compact.model import AutoOscillator
 
 __all__ = ["OnlineRule", "tuning_slope", "current_for_frequency"]
@@ -35,9 +36,8 @@ __all__ = ["OnlineRule", "tuning_slope", "current_for_frequency"]
 
 def tuning_slope(oscillator: AutoOscillator, current: float) -> float:
     """Total df/dI of the free-running frequency at ``current`` (Hz/A), above threshold."""
-    zeta = current / oscillator.I_th
-    dp_di = (1 + oscillator.Q) / (oscillator.I_th * (zeta + oscillator.Q) ** 2) if zeta > 1 else 0
-    return oscillator.df_dI + oscillator.N * dp_di
+    dp_di = rates.stationary_power_slope(current, oscillator.Q, oscillator.I_th)
+    return oscillator.df_dI + oscillator.N * float(dp_di)
 
 
 def current_for_frequency(oscillator: AutoOscillator, frequency: float, current_min: float,

@@ -141,3 +141,17 @@ def test_model_methods_are_the_rates():
         rates.thermal_diffusion(p0, MODEL.gamma_g, MODEL.Q, MODEL.temperature,
                                 MODEL.mode_energy))
     assert MODEL.sigma == MODEL.gamma_g / MODEL.I_th
+
+
+def test_stationary_power_slope_is_the_derivative_of_p0():
+    Q, I_th = 1.7, 2e-3
+    current = np.array([0.0, 1e-3, 2e-3, 2.4e-3, 3e-3, 6e-3])
+    slope = rates.stationary_power_slope(current, Q, I_th)
+    step = 1e-9  # A; central difference, error ~ step² p0''' ≈ 1e-12 relative here
+    numeric = (rates.stationary_power(current + step, Q, I_th)
+               - rates.stationary_power(current - step, Q, I_th)) / (2 * step)
+    above = current > I_th
+    assert np.all(slope[~above] == 0.0)
+    assert slope[above] == pytest.approx(numeric[above], rel=1e-6)
+    kernel = numba.njit(lambda i: rates.stationary_power_slope(i, Q, I_th))
+    assert [kernel(i) for i in current] == list(slope)
