@@ -152,16 +152,28 @@ class _Pillar:
         norm = np.where(self.magnetic_volume_mask, self.Ms, 0.0)[..., None]
         return df.Field(self.mesh, nvdim=3, value=value, norm=norm, valid="norm")
 
-    def system(self, current_density: float = 0.0, *, extra_field: Any = None) -> Any:
+    def system(self, current_density: float = 0.0, *, extra_field: Any = None,
+               drives: tuple[Any, ...] = ()) -> Any:
         """The device as a :class:`micromagneticmodel.System` for current density J (A/m^2).
 
         Energy: exchange, demagnetisation, Zeeman (bias field plus ``extra_field``, A/m),
         uniaxial anisotropy where set. Dynamics: precession (gamma0), damping (alpha), and the
         Slonczewski torque when J != 0. The Oersted field is NOT in the System (Ubermag has no
         such term): it is :attr:`oersted`, which every engine adds.
+
+        ``drives`` (:mod:`micromag.drives`) in Ubermag's terms: a current drive makes the torque
+        ``mm.Slonczewski(J=J_ref, func=CurrentSignal, dt=...)`` with J(t) = J_ref func(t); an
+        :class:`~micromag.drives.RFField` is a second ``mm.Zeeman(name="rf_field")`` of the
+        spatial field H_rf u(r) with ``func="sin"`` and the t0 of its phase.
         """
         import micromagneticmodel as mm
 
+        from .drives import current_signal, field_drive
+
+        signal = current_signal(current_density, tuple(drives))
+        rf_field = field_drive(tuple(drives))
+        if signal is not None:
+            current_density = signal.reference
         system = mm.System(name=self.kind)
         energy = mm.Exchange(A=self.A) + mm.Demag()
         field = np.asarray(self.bias_field, dtype=float)
@@ -169,14 +181,25 @@ class _Pillar:
             field = field + np.asarray(extra_field, dtype=float)
         if np.any(field != 0):
             energy += mm.Zeeman(H=tuple(float(v) for v in field))
+        if rf_field is not None:
+            import discretisedfield as df
+
+            mesh = self.mesh
+            x, y, z = (float(mesh.region.pmin[i]) + (np.arange(int(mesh.n[i])) + 0.5)
+                       * float(mesh.cell[i]) for i in range(3))
+            pattern = rf_field.field(x, y, z) * self.magnetic_volume_mask[..., None]
+            energy += mm.Zeeman(H=df.Field(self.mesh, nvdim=3, value=pattern), func="sin",
+                                f=rf_field.frequency, t0=rf_field.t0(), name="rf_field")
         if getattr(self, "anisotropy_K", 0.0):
             axis = _unit(self.anisotropy_axis, type(self).__name__, "anisotropy_axis")
             energy += mm.UniaxialAnisotropy(K=self.anisotropy_K, u=tuple(axis))
         system.energy = energy
         dynamics = mm.Precession(gamma0=self.gamma0) + mm.Damping(alpha=self.alpha)
         if current_density != 0.0:
+            profile = {} if signal is None else {"func": signal, "dt": signal.sample_step()}
             dynamics += mm.Slonczewski(J=float(current_density), mp=tuple(self.polarizer),
-                                       P=self.P, Lambda=self.Lambda, eps_prime=self.eps_prime)
+                                       P=self.P, Lambda=self.Lambda, eps_prime=self.eps_prime,
+                                       **profile)
         system.dynamics = dynamics
         system.m = self._m_field(self.initial_magnetisation())
         system.T = 0.0

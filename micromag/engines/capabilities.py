@@ -15,6 +15,8 @@ __all__ = [
     "OERSTED",
     "RELAX",
     "SLONCZEWSKI",
+    "SLONCZEWSKI_FUNC",
+    "SLONCZEWSKI_TIME",
     "THERMAL",
     "UNIAXIAL_ANISOTROPY",
     "ZEEMAN",
@@ -29,6 +31,8 @@ ZEEMAN_TIME = "zeeman_time"
 ZEEMAN_FUNC = "zeeman_func"
 UNIAXIAL_ANISOTROPY = "uniaxial_anisotropy"
 SLONCZEWSKI = "slonczewski"
+SLONCZEWSKI_TIME = "slonczewski_time"
+SLONCZEWSKI_FUNC = "slonczewski_func"
 OERSTED = "oersted"
 THERMAL = "thermal"
 RELAX = "relax"
@@ -38,10 +42,14 @@ DESCRIPTIONS: dict[str, str] = {
     EXCHANGE: "mm.Exchange",
     DEMAG: "mm.Demag",
     ZEEMAN: "mm.Zeeman, a uniform applied field",
-    ZEEMAN_TIME: "mm.Zeeman with a sin/sinc time profile (func='sin'|'sinc' or wave=, f, t0)",
+    ZEEMAN_TIME: "one mm.Zeeman with a sin/sinc time profile (func='sin'|'sinc' or wave=, f, "
+                 "t0), uniform or spatial, beside a static one: an RF field",
     ZEEMAN_FUNC: "mm.Zeeman(func=<callable of t returning a scalar multiplier>, dt=...)",
     UNIAXIAL_ANISOTROPY: "mm.UniaxialAnisotropy",
     SLONCZEWSKI: "mm.Slonczewski in OOMMF's form (constant current)",
+    SLONCZEWSKI_TIME: "mm.Slonczewski(func=micromag.drives.CurrentSignal): J(t) = J_dc + RF "
+                      "tone or a sampled waveform; the Oersted field follows J(t)",
+    SLONCZEWSKI_FUNC: "mm.Slonczewski(func=<any callable of t>, dt=...)",
     OERSTED: "micromag.oersted.OerstedField of the drive current (not an Ubermag term)",
     THERMAL: "temperature > 0 (Brown's thermal field)",
     RELAX: "Engine.relax",

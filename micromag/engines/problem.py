@@ -14,10 +14,14 @@ Conventions (shared by all engines, see PHYSICS.md section 1)
 - Positive current density J (A/m^2) flows along +z (electrons along -z) and, in OOMMF's
   Slonczewski form, drives m towards the polarizer m_p. Its Oersted field circulates
   counter-clockwise seen from +z: H = (J/2)(-y, x, 0) inside the pillar.
+- A time-dependent current J(t) = J_ref a(t) (``current_profile``, e.g. a
+  :class:`micromag.drives.CurrentSignal`) multiplies both the Slonczewski torque and the
+  Oersted field. An RF field is the time-dependent Zeeman term ``zeeman_time_H`` a(t).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,12 +51,15 @@ class Problem:
     terms: frozenset[str]  #: the capabilities this problem needs
     exchange_A: float | None = None  #: exchange stiffness (J/m)
     demag: bool = False  #: demagnetising field on
-    zeeman_H: np.ndarray | None = None  #: uniform applied field (A/m), shape (3,)
-    zeeman_drive: Drive | None = None  #: time profile multiplying zeeman_H (None: static)
+    zeeman_H: np.ndarray | None = None  #: static uniform applied field (A/m), shape (3,)
+    zeeman_time_H: np.ndarray | None = None  #: field multiplied by zeeman_drive (A/m), (n, 3)
+    zeeman_drive: Drive | None = None  #: time profile a(t) of zeeman_time_H
     anisotropy_K: float | None = None  #: uniaxial anisotropy constant (J/m^3)
     anisotropy_u: np.ndarray | None = None  #: easy axis (unit, shape (3,))
     slonczewski: dict | None = None  #: {"J", "mp" (3,), "P", "Lambda", "eps_prime"} OOMMF form
-    oersted_H: np.ndarray | None = None  #: Oersted field of the current (A/m), (nx, ny, nz, 3)
+    oersted_H: np.ndarray | None = None  #: Oersted field at current_density (A/m), (n, 3)
+    current_density: float = 0.0  #: J_ref (A/m^2): J(t) = J_ref a(t); Slonczewski's J
+    current_profile: Callable[[float], float] | None = None  #: a(t); None: J constant
 
     def coordinates(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Cell-centre coordinates x, y, z (m), 1-D arrays."""

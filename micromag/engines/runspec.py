@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from ..drives import CurrentSignal, CurrentWaveform, RFCurrent, RFField, current_signal, field_drive
+
 __all__ = ["RunSpec"]
 
 
@@ -18,7 +20,12 @@ class RunSpec:
     Parameters
     ----------
     current_density
-        J (A/m^2); positive J flows along +z and drives m towards the polarizer.
+        J_dc (A/m^2); positive J flows along +z and drives m towards the polarizer.
+    drives
+        Time-dependent drives (:mod:`micromag.drives`): at most one
+        :class:`~micromag.drives.RFCurrent` (added to J_dc), one
+        :class:`~micromag.drives.CurrentWaveform` (replacing J_dc) and one
+        :class:`~micromag.drives.RFField`.
     duration
         Simulated time (s).
     sampling_interval
@@ -48,8 +55,18 @@ class RunSpec:
     thermal_time_step: float = 1e-13
     initial_state: Any = field(default=None, compare=False, repr=False)
     record_core: bool = True
+    drives: tuple[RFCurrent | CurrentWaveform | RFField, ...] = ()
 
     def __post_init__(self) -> None:
+        drives = (self.drives,) if isinstance(self.drives, (RFCurrent, CurrentWaveform,
+                                                             RFField)) else tuple(self.drives)
+        for drive in drives:
+            if not isinstance(drive, (RFCurrent, CurrentWaveform, RFField)):
+                raise ValueError(f"RunSpec.drives: {drive!r} is not a drive; allowed are "
+                                 "micromag.drives.RFCurrent, CurrentWaveform, RFField")
+        object.__setattr__(self, "drives", drives)
+        current_signal(self.current_density, drives)  # at most one of each kind
+        field_drive(drives)
         checks = [
             ("duration", self.duration, self.duration > 0, "> 0 s"),
             ("sampling_interval", self.sampling_interval,
@@ -70,6 +87,21 @@ class RunSpec:
                 "needs an integer seed so that it can be reproduced"
             )
 
+    def current_signal(self) -> CurrentSignal | None:
+        """J(t) of this run as a :class:`~micromag.drives.CurrentSignal`; None: J is constant."""
+        return current_signal(self.current_density, self.drives)
+
+    @property
+    def reference_current_density(self) -> float:
+        """J_ref (A/m^2): the current density of the System's Slonczewski term, J(t) =
+        J_ref a(t); J_dc for a constant current."""
+        signal = self.current_signal()
+        return self.current_density if signal is None else signal.reference
+
+    def field_drive(self) -> RFField | None:
+        """The RF field of this run, or None."""
+        return field_drive(self.drives)
+
     @property
     def n_samples(self) -> int:
         """Number of recorded samples, t = 0 included."""
@@ -81,5 +113,7 @@ class RunSpec:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-able fields (``initial_state`` left out)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
-                if f.name != "initial_state"}
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                if f.name not in ("initial_state", "drives")}
+        data["drives"] = [drive.to_dict() for drive in self.drives]
+        return data

@@ -143,8 +143,20 @@ def timeseries_dataset(
         if values is not None:
             data["resistance"] = (dims, np.asarray(values, float)[None, :],
                                   {"units": "ohm", "long_name": "R = R_P + dR (1 - m.m_ref)/2"})
+    signal = spec.current_signal()
+    if signal is not None:
+        values = [signal.current_density(t) for t in time]
+        data["drive_current_density"] = (dims, np.asarray(values)[None, :], {
+            "units": "A/m^2", "long_name": "drive current density J(t) (DC + RF/waveform)"})
+    rf_field = spec.field_drive()
+    if rf_field is not None:
+        values = rf_field.amplitude * np.cos(2 * np.pi * rf_field.frequency * time
+                                             + rf_field.phase)
+        data["drive_field"] = (dims, values[None, :], {
+            "units": "A/m", "long_name": "RF field along its direction at the pillar axis"})
     attrs = {
         "device": json.dumps(device.to_dict()),
+        "drives": json.dumps([drive.to_dict() for drive in spec.drives]),
         "engine": engine,
         "engine_version": engine_version,
         "suite_version": suite_version(),

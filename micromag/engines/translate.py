@@ -26,7 +26,7 @@ def suite_terms(oersted: Any, spec: RunSpec) -> list[Any]:
     """The suite's terms of a run besides the System's: the Oersted field of a non-zero
     current (``oersted`` an OerstedField or None) and the thermal field."""
     terms: list[Any] = []
-    if oersted is not None and spec.current_density != 0.0:
+    if oersted is not None and spec.reference_current_density != 0.0:
         terms.append(oersted)
     terms.append(ThermalField(float(spec.temperature), spec.seed))
     return terms
@@ -63,7 +63,7 @@ def build_problem(device: Any, spec: RunSpec, *, system: Any = None) -> Problem:
         (e.g. ``device.relax_system()``).
     """
     if system is None:
-        system = device.system(spec.current_density)
+        system = device.system(spec.current_density, drives=spec.drives)
     mesh = system.m.mesh
     n = tuple(int(v) for v in mesh.n)
     shape3 = (*n, 3)
@@ -86,11 +86,17 @@ def build_problem(device: Any, spec: RunSpec, *, system: Any = None) -> Problem:
         translator.fill(term, context, part)
     if "gamma0" not in part or "alpha" not in part:
         raise ValueError("the system's dynamics needs mm.Precession and mm.Damping")
+    if spec.field_drive() is not None and part.get("zeeman_drive") is None:
+        raise ValueError("RunSpec.drives has an RFField that the System does not carry: build "
+                         "the System with device.system(spec.current_density, "
+                         "drives=spec.drives)")
+    part.setdefault("current_profile", spec.current_signal())
     return Problem(
         n=n,
         cell=tuple(float(v) for v in mesh.cell),
         origin=tuple(float(v) for v in mesh.region.pmin),
         Ms=Ms,
+        current_density=spec.reference_current_density,
         m0=m0,
         terms=frozenset(needed),
         **part,

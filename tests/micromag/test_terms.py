@@ -112,14 +112,25 @@ def test_zeeman_func_callable_needs_dt_and_one_number():
         build_problem(device, RunSpec(), system=system)
 
 
-def test_time_dependent_current_is_refused_for_now():
+def test_time_dependent_current_needs_its_capability():
+    """A CurrentSignal needs "slonczewski_time" (every engine); any other callable
+    "slonczewski_func" (not magnum.np: a callable cannot cross into its process)."""
     import micromagneticmodel as mm
+
+    from micromag.drives import RFCurrent, current_signal
+    from micromag.engines import capabilities as caps
 
     system = MTJOscillator(cell_size=5e-9).system(0.0)
     system.dynamics += mm.Slonczewski(J=1e10, mp=(0, 0, 1), P=0.4, Lambda=2.0,
                                       func=lambda t: 1.0, dt=1e-13)
-    with pytest.raises(UnsupportedTerm, match="Slonczewski\\(func=...\\).*RF-drives"):
-        required_terms(system, None, RunSpec())
+    needed = required_terms(system, None, RunSpec())
+    assert caps.SLONCZEWSKI_FUNC in needed and caps.SLONCZEWSKI_TIME not in needed
+    drives = (RFCurrent(2e9, 1e9),)
+    system = MTJOscillator(cell_size=5e-9).system(1e10, drives=drives)
+    needed = required_terms(system, None, RunSpec(current_density=1e10, drives=drives))
+    assert caps.SLONCZEWSKI_TIME in needed and caps.SLONCZEWSKI_FUNC not in needed
+    stt = [t for t in system.dynamics if isinstance(t, mm.Slonczewski)][0]
+    assert stt.func == current_signal(1e10, drives) and stt.J == 1e10
 
 
 def test_a_new_term_is_one_translator(monkeypatch):

@@ -24,18 +24,22 @@ def simulation_from_problem(problem: Problem, spec: RunSpec | None = None,
     """A :class:`Simulation` of the neutral :class:`~micromag.engines.problem.Problem`.
 
     Ubermag's time-dependent Zeeman field is ``H * a(t)`` (no static part), a(t) the
-    :class:`~micromag.engines.drive.Drive` (sin, sinc or a Python callable). The Slonczewski
-    torque uses the free-layer thickness t = cell edge along z, as OOMMF and magnum.np do. The
-    Oersted field array is that of the run's current density J and is scaled with it.
+    :class:`~micromag.engines.drive.Drive` (sin, sinc or a Python callable); it is the
+    solver's ``zeeman_pattern`` beside the static ``zeeman``. The Slonczewski torque uses the
+    free-layer thickness t = cell edge along z, as OOMMF and magnum.np do. The current density
+    is J_ref, or J_ref a(t) for a time-dependent current (``problem.current_profile``, exact at
+    every Runge-Kutta stage); the Oersted field array (at J_ref) is scaled with it.
     """
     def vector(a):  # (nx, ny, nz, 3) -> (3, nx, ny, nz)
         return None if a is None else np.ascontiguousarray(np.moveaxis(a, -1, 0))
 
     stt = problem.slonczewski
-    current = stt["J"] if stt is not None else (spec.current_density if spec else 0.0)
+    current = problem.current_density
     oersted = None
     if problem.oersted_H is not None and current != 0.0:
         oersted = vector(problem.oersted_H) / current
+    profile = problem.current_profile
+    current_density = current if profile is None else (lambda t: current * profile(t))
     wave = None if problem.zeeman_drive is None else problem.zeeman_drive.amplitude()
     kwargs: dict[str, Any] = {}
     if stt is not None:
@@ -48,12 +52,12 @@ def simulation_from_problem(problem: Problem, spec: RunSpec | None = None,
         exchange=problem.exchange_A or 0.0,
         alpha=problem.alpha,
         demag=problem.demag,
-        zeeman=problem.zeeman_H if wave is None else None,
-        zeeman_pattern=problem.zeeman_H if wave is not None else None,
+        zeeman=problem.zeeman_H,
+        zeeman_pattern=vector(problem.zeeman_time_H),
         zeeman_amplitude=wave,
         anisotropy=problem.anisotropy_K or 0.0,
         anisotropy_axis=problem.anisotropy_u if problem.anisotropy_u is not None else (0, 0, 1),
-        current_density=current,
+        current_density=current_density,
         oersted=oersted,
         temperature=problem.temperature,
         gamma0=problem.gamma0,

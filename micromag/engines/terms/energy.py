@@ -32,9 +32,11 @@ class Demag(UbermagTranslator):
 
 
 class Zeeman(UbermagTranslator):
-    """mm.Zeeman(H, [func/wave, f, t0, dt]) -> ``zeeman_H`` (A/m, uniform), ``zeeman_drive``.
+    """mm.Zeeman(H, [func/wave, f, t0, dt]) -> ``zeeman_H`` or ``zeeman_time_H``, ``zeeman_drive``.
 
-    Ubermag's field is H(t) = a(t) H: with a time profile there is no static part.
+    Ubermag's field is H(t) = a(t) H: with a time profile there is no static part. A device
+    may carry one static (uniform, the bias) and one time-dependent term (uniform or spatial,
+    the RF field of :class:`micromag.drives.RFField`), each a named mm.Zeeman.
     """
 
     ubermag = "Zeeman"
@@ -50,8 +52,15 @@ class Zeeman(UbermagTranslator):
         return frozenset(needed)
 
     def fill(self, term: Any, context: Context, part: dict[str, Any]) -> None:
-        set_once(part, self.name, zeeman_H=field_array(term.H, (3,)),
-                 zeeman_drive=Drive.from_term(term, self.name))
+        drive = Drive.from_term(term, self.name)
+        if drive is None:
+            set_once(part, self.name, zeeman_H=field_array(term.H, (3,)))
+        else:
+            n = tuple(int(v) for v in context.mesh.n)
+            field = field_array(term.H, (*n, 3))
+            field[context.Ms == 0] = 0.0
+            set_once(part, f"time-dependent {self.name}", zeeman_time_H=field,
+                     zeeman_drive=drive)
 
 
 class UniaxialAnisotropy(UbermagTranslator):

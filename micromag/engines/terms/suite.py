@@ -26,8 +26,8 @@ class ThermalField:
 
 
 class Oersted(Translator):
-    """The Oersted field of the run's current density -> ``oersted_H`` (A/m), 0 outside the
-    magnet."""
+    """The Oersted field at the run's reference current density J_ref -> ``oersted_H`` (A/m),
+    0 outside the magnet; a time-dependent current scales it by a(t) = J(t)/J_ref."""
 
     name = "oersted"
     capability = caps.OERSTED
@@ -36,7 +36,7 @@ class Oersted(Translator):
         return isinstance(term, OerstedField)
 
     def fill(self, term: Any, context: Context, part: dict[str, Any]) -> None:
-        field = term.to_array(context.mesh, context.spec.current_density)
+        field = term.to_array(context.mesh, context.spec.reference_current_density)
         field[context.Ms == 0] = 0.0
         set_once(part, self.name, oersted_H=field)
 
