@@ -275,6 +275,24 @@ class CurrentSignal:
     def __call__(self, t: float) -> float:
         return self.current_density(t) / self.reference
 
+    def derivative(self, t: float) -> float:
+        """da/dt (1/s) of the multiplier a(t) = J(t)/J_ref.
+
+        The waveform's slope is that of the segment that starts at or before t (the right
+        derivative at a sample), 0 before the first and after the last sample.
+        """
+        dj = 0.0
+        if self.waveform is not None:
+            w = self.waveform
+            k = (t - w.start) / w.step
+            if 0 <= k < len(w.values) - 1:
+                i = int(k)
+                dj = (w.values[i + 1] - w.values[i]) / w.step
+        if self.rf is not None:
+            omega = 2 * math.pi * self.rf.frequency
+            dj -= self.rf.amplitude * omega * math.sin(omega * t + self.rf.phase)
+        return dj / self.reference
+
     def sample_step(self) -> float:
         """A step (s) at which a sample-and-hold engine reproduces the signal: 1/100 of the RF
         period, or the waveform step, at most 1 ps."""
@@ -296,10 +314,10 @@ class CurrentSignal:
                    rf=None if rf is None else drive_from_dict(rf),
                    waveform=None if waveform is None else drive_from_dict(waveform))
 
-    def tcl_proc(self, name: str) -> str:
-        """A Tcl procedure ``name total_time`` returning a(t) exactly (OOMMF's J_profile)."""
-        ref = repr(self.reference)
-        lines = [f"proc {name} {{ total_time }} {{"]
+    def _tcl_body(self, derivative: bool) -> list[str]:
+        """Tcl lines setting ``j`` = J(t) (and ``dj`` = dJ/dt) from ``$total_time``, the same
+        arithmetic in the same order as :meth:`current_density` and :meth:`derivative`."""
+        lines = []
         if self.waveform is not None:
             w = self.waveform
             values = " ".join(repr(v) for v in w.values)
@@ -311,13 +329,40 @@ class CurrentSignal:
                       " } else { set i [expr {int($k)}]; set a [lindex $values $i];"
                       " set b [lindex $values [expr {$i + 1}]];"
                       " set j [expr {$a + ($k - $i) * ($b - $a)}] }"]
+            if derivative:
+                lines += ["  set dj 0.0",
+                          "  if {$k >= 0 && $k < $last} { set i [expr {int($k)}];"
+                          " set dj [expr {([lindex $values [expr {$i + 1}]]"
+                          f" - [lindex $values $i]) / {w.step!r}}}] }}"]
         else:
             lines.append(f"  set j {float(self.dc)!r}")
+            if derivative:
+                lines.append("  set dj 0.0")
         if self.rf is not None:
             rf = self.rf
             lines.append(f"  set j [expr {{$j + {rf.amplitude!r} * cos(6.283185307179586 * "
                          f"{rf.frequency!r} * $total_time + {rf.phase!r})}}]")
-        lines += [f"  return [expr {{$j / {ref}}}]", "}", ""]
+            if derivative:
+                lines += [f"  set omega [expr {{6.283185307179586 * {rf.frequency!r}}}]",
+                          f"  set dj [expr {{$dj - {rf.amplitude!r} * $omega * "
+                          f"sin($omega * $total_time + {rf.phase!r})}}]"]
+        return lines
+
+    def tcl_proc(self, name: str) -> str:
+        """A Tcl procedure ``name total_time`` returning a(t) exactly (OOMMF's J_profile)."""
+        ref = repr(self.reference)
+        lines = [f"proc {name} {{ total_time }} {{", *self._tcl_body(derivative=False),
+                 f"  return [expr {{$j / {ref}}}]", "}", ""]
+        return "\n".join(lines)
+
+    def tcl_transform_proc(self, name: str) -> str:
+        """A Tcl procedure ``name total_time`` returning ``a a a da da da``: a(t) and da/dt
+        (1/s) exactly, the script of an ``Oxs_TransformZeeman`` of type ``diagonal`` that
+        scales a field (the Oersted field at J_ref) by a(t)."""
+        ref = repr(self.reference)
+        lines = [f"proc {name} {{ total_time }} {{", *self._tcl_body(derivative=True),
+                 f"  set a [expr {{$j / {ref}}}]", f"  set da [expr {{$dj / {ref}}}]",
+                 "  return [list $a $a $a $da $da $da]", "}", ""]
         return "\n".join(lines)
 
 

@@ -7,13 +7,19 @@ folder (``problem.npz`` arrays, ``spec.json`` scalars), a separate Python proces
 because importing magnum.np changes torch's global state, renames the process and may call
 ``exit()``.
 
-Translation: Exchange -> ExchangeField, Demag -> DemagField, Zeeman -> ExternalField (with
-Ubermag's sin/sinc time profile; a Python callable ``func`` cannot cross into the worker
-process, so capability "zeeman_func" is not declared),
-UniaxialAnisotropy -> UniaxialAnisotropyField, Slonczewski -> SpinTorqueSlonczewski (same
-OOMMF form, d = the one-cell free-layer thickness),
-the suite's Oersted term -> a spatially varying ExternalField, temperature -> ThermalField with a
-stochastic Heun step. magnum.np's constants (gamma, mu_0, hbar, e, kb) are set to Ubermag's
+Translation: Exchange -> ExchangeField, Demag -> DemagField, the static uniform Zeeman field
+-> ExternalField; the time-dependent Zeeman term (an RF field, uniform or spatial:
+``Problem.zeeman_time_H``) -> an ExternalField of a function of ``state.t`` with Ubermag's
+sin/sinc profile (f, t0); UniaxialAnisotropy -> UniaxialAnisotropyField; Slonczewski ->
+SpinTorqueSlonczewski (same OOMMF form, d = the one-cell free-layer thickness); the suite's
+Oersted term -> a spatially varying ExternalField; temperature -> ThermalField with a
+stochastic Heun step. A time-dependent current (Slonczewski ``func`` =
+:class:`micromag.drives.CurrentSignal`: RF current, current waveform) crosses into the worker as
+``CurrentSignal.to_dict()`` and is rebuilt there: the material's J becomes J_ref a(t), a
+function of the state, and the Oersted field is multiplied by the same a(t), both exact at every
+stage of the integrator. A Python callable (Zeeman or Slonczewski ``func`` of any other kind)
+cannot cross into the worker process, so capabilities "zeeman_func" and "slonczewski_func" are
+not declared. magnum.np's constants (gamma, mu_0, hbar, e, kb) are set to Ubermag's
 (:mod:`micromag.constants`), gamma to the device's gamma0.
 """
 
@@ -33,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from ..constants import BOLTZMANN, ELEMENTARY_CHARGE, HBAR, MU0
+from ..drives import CurrentSignal
 from . import capabilities as caps
 from .base import Engine
 from .errors import RunFailed
@@ -67,7 +74,7 @@ class MagnumNPEngine(Engine):
     """
 
     name = "magnumnp"
-    capabilities = caps.CAPABILITIES - {caps.ZEEMAN_FUNC}
+    capabilities = caps.CAPABILITIES - {caps.ZEEMAN_FUNC, caps.SLONCZEWSKI_FUNC}
 
     def __init__(self, workdir: str | Path | None = None, threads: int = 1,
                  relax_maxiter: int = 2000, relax_dm_tol: float = 10.0,
@@ -123,19 +130,26 @@ class MagnumNPEngine(Engine):
                   "origin": np.array(problem.origin), "Ms": problem.Ms, "m0": problem.m0}
         if problem.zeeman_H is not None:
             arrays["zeeman_H"] = problem.zeeman_H
+        if problem.zeeman_time_H is not None:
+            arrays["zeeman_time_H"] = problem.zeeman_time_H
         if problem.oersted_H is not None:
             arrays["oersted_H"] = problem.oersted_H
         arrays.update(extra_arrays or {})
         np.savez(run_dir / "problem.npz", **arrays)
         stt = problem.slonczewski
         drive = problem.zeeman_drive  # sin/sinc only: a callable is refused by check()
+        profile = problem.current_profile
+        if profile is not None and not isinstance(profile, CurrentSignal):
+            raise RunFailed("magnum.np takes a time-dependent current only as a "
+                            "micromag.drives.CurrentSignal (capability 'slonczewski_time')")
         spec = {
             "alpha": problem.alpha,
             "exchange_A": problem.exchange_A,
             "demag": problem.demag,
             "anisotropy_K": problem.anisotropy_K,
             "anisotropy_u": None if problem.anisotropy_u is None else list(problem.anisotropy_u),
-            "zeeman_wave": None if drive is None else drive.to_dict(),
+            "zeeman_drive": None if drive is None else drive.to_dict(),
+            "current_signal": None if profile is None else profile.to_dict(),
             "slonczewski": None if stt is None else {**stt, "mp": list(stt["mp"])},
             "temperature": problem.temperature,
             "seed": problem.seed,

@@ -6,7 +6,14 @@ default device, a fixed seed), renames the process and may call ``exit()``. It r
 :class:`micromag.engines.magnumnp.MagnumNPEngine`, integrates, and writes
 ``RUN_DIR/output.npz`` (time, m_average, core_x, core_y, m_final) and ``RUN_DIR/info.json``
 (status, wall time, steps, versions). Keep this module free of suite-wide imports other than
-numpy and :mod:`micromag.engines.timeseries` (no discretisedfield).
+numpy, :mod:`micromag.drives` (numpy only) and :mod:`micromag.engines.timeseries` (no
+discretisedfield).
+
+Time dependence: the RF field is ``zeeman_time_H`` (A/m, per cell) times Ubermag's sin/sinc
+profile ``spec["zeeman_drive"]`` of ``state.t``, beside the static uniform ``zeeman_H``; a
+time-dependent current is ``spec["current_signal"]`` (a
+:meth:`micromag.drives.CurrentSignal.to_dict`), rebuilt here: the material's J and the Oersted
+field (at J_ref) are multiplied by a(t) = J(t)/J_ref at every stage time of the integrator.
 """
 
 from __future__ import annotations
@@ -25,6 +32,16 @@ def _write_json(obj: dict, path: Path) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(obj, indent=1))
     os.replace(tmp, path)
+
+
+def _wave(drive: dict):
+    """a(t) of a sin/sinc Drive in its JSON form ``{"wave", "f", "t0"}``."""
+    omega, t0, kind = 2 * math.pi * float(drive["f"]), float(drive["t0"]), drive["wave"]
+    if kind == "sin":
+        return lambda t: math.sin(omega * (t - t0))
+    if kind == "sinc":
+        return lambda t: 1.0 if t == t0 else math.sin(omega * (t - t0)) / (omega * (t - t0))
+    raise ValueError(f"zeeman_drive wave = {kind!r}: allowed are 'sin', 'sinc'")
 
 
 def main(run_dir: str) -> int:
@@ -68,26 +85,35 @@ def main(run_dir: str) -> int:
         material["Ku"] = float(spec["anisotropy_K"])
         material["Ku_axis"] = torch.tensor(spec["anisotropy_u"])
         terms.append(mn.UniaxialAnisotropyField())
-    if "zeeman_H" in data:
-        H = torch.tensor(data["zeeman_H"])
-        wave = spec.get("zeeman_wave")
-        if wave is None:
-            terms.append(mn.ExternalField(H))
+    if "zeeman_H" in data:  # static, uniform (3,)
+        terms.append(mn.ExternalField(torch.tensor(data["zeeman_H"])))
+    if "zeeman_time_H" in data:  # H(r) a(t), Ubermag's sin/sinc profile
+        H_rf = torch.tensor(data["zeeman_time_H"])
+        wave = _wave(spec["zeeman_drive"])
+        terms.append(mn.ExternalField(lambda st: H_rf * wave(float(st.t))))
+    signal = spec.get("current_signal")
+    profile = None
+    if signal is not None:
+        from micromag.drives import CurrentSignal
+
+        profile = CurrentSignal.from_dict(signal)
+    if "oersted_H" in data:  # at J_ref, scaled by a(t)
+        H_oe = torch.tensor(data["oersted_H"])
+        if profile is None:
+            terms.append(mn.ExternalField(H_oe))
         else:
-            f, t0 = float(wave["f"]), float(wave["t0"])
-
-            def profile(st, H=H, f=f, t0=t0, kind=wave["wave"]):
-                arg = 2 * math.pi * f * (float(st.t) - t0)
-                if kind == "sin":
-                    return H * math.sin(arg)
-                return H * (math.sin(arg) / arg if arg != 0 else 1.0)
-
-            terms.append(mn.ExternalField(profile))
-    if "oersted_H" in data:
-        terms.append(mn.ExternalField(torch.tensor(data["oersted_H"])))
+            terms.append(mn.ExternalField(lambda st: H_oe * profile(float(st.t))))
     stt = spec.get("slonczewski")
     if stt is not None:
-        material.update({"J": float(stt["J"]), "mp": torch.tensor(stt["mp"]),
+        J_ref = float(stt["J"])
+        if profile is None:
+            current = J_ref
+        else:  # a tensor of the mesh's shape, so that magnum.np need not cast it every call
+            J_field = state.Constant([J_ref])
+
+            def current(st):
+                return J_field * profile(float(st.t))
+        material.update({"J": current, "mp": torch.tensor(stt["mp"]),
                          "P": float(stt["P"]), "Lambda": float(stt["Lambda"]),
                          "epsilon_prime": float(stt["eps_prime"]),
                          "d": float(cell[2])})  # free layer one cell thick (checked)

@@ -7,9 +7,17 @@ where a user has it: the ``OOMMFTCL`` environment variable pointing to ``oommf.t
 Translation of the suite's device (what Ubermag itself cannot express):
 - mm.Slonczewski -> ``Oxs_SpinXferEvolve`` (oommfc ``SpinXferEvolver``), OOMMF's own form of
   the torque; the free layer is one cell thick along z, which OOMMF takes as its thickness.
-- the Oersted term -> a spatially varying Zeeman field (``Oxs_FixedZeeman`` of a vector field),
-  added to the static bias field, or as a second, named Zeeman term when the bias has a time
-  profile (sin/sinc or a Python ``func``, which oommfc samples every ``dt``).
+- the Oersted term -> a spatially varying Zeeman field (``Oxs_FixedZeeman`` of a vector field)
+  added to the static bias field; with a time-dependent current its own Zeeman term named
+  ``oersted``, an ``Oxs_TransformZeeman`` (type diagonal) of the field at J_ref whose Tcl script
+  returns a(t) and da/dt (:meth:`micromag.drives.CurrentSignal.tcl_transform_proc`).
+- a time-dependent current (Slonczewski ``func`` = :class:`micromag.drives.CurrentSignal`: RF
+  current, current waveform) -> the evolver's ``J_profile``, a Tcl procedure that computes
+  a(t) = J(t)/J_ref exactly (:meth:`~micromag.drives.CurrentSignal.tcl_proc`, passed as
+  oommfc's ``tcl_strings``) instead of oommfc's table of ``func`` sampled every ``dt``.
+  Any other Python callable keeps oommfc's sampling (capability "slonczewski_func").
+- the RF field (a named Zeeman term with ``func='sin'``, f, t0 and a spatial field) is oommfc's
+  own ``Oxs_TransformZeeman``; a Zeeman ``func`` callable is sampled by oommfc every ``dt``.
 - temperature > 0 -> ``Xf_ThermSpinXferEvolve`` (oommfc ``Xf_ThermSpinXferEvolver``; without a
   current ``Xf_ThermHeunEvolve``) with ``uniform_seed`` = the run's seed and a fixed step
   ``RunSpec.thermal_time_step``; the MIF also gets ``RandomSeed seed`` (OOMMF re-seeds at
@@ -31,14 +39,21 @@ from typing import Any
 
 import numpy as np
 
+from ..drives import CurrentSignal
 from . import capabilities as caps
 from .base import Engine
+from .drive import Drive
 from .errors import RunFailed
 from .problem import Problem
 from .runspec import RunSpec
 from .timeseries import core_position, timeseries_dataset
 
 __all__ = ["OOMMFEngine", "oommf_availability"]
+
+#: Tcl procedures of a time-dependent current: a(t) for the evolver's J_profile, and
+#: (a, a, a, da/dt, da/dt, da/dt) for the Oersted field's Oxs_TransformZeeman
+CURRENT_PROC = "CurrentProfile"
+OERSTED_PROC = "OerstedProfile"
 
 
 def oommf_availability() -> tuple[bool, str]:
@@ -71,9 +86,9 @@ def _seeded_time_driver(seed: int, **kwargs: Any) -> Any:
     import oommfc as oc
 
     class SeededTimeDriver(oc.TimeDriver):
-        def _write_input_files(self, system: Any, **kw: Any) -> None:
-            super()._write_input_files(system, **kw)
-            path = Path(self._miffilename(system))  # written in the drive folder (cwd)
+        def write_mif(self, system: Any, dirname: str = ".", **kw: Any) -> None:
+            super().write_mif(system, dirname=dirname, **kw)
+            path = Path(dirname) / self._miffilename(system)  # drive folder: dirname "."
             text = path.read_text()
             path.write_text(text.replace("# MIF 2.2\n", f"# MIF 2.2\n\nRandomSeed {seed}\n", 1))
 
@@ -119,26 +134,76 @@ class OOMMFEngine(Engine):
 
     # ------------------------------------------------------------------------------------------
     def _system(self, device: Any, problem: Problem, system: Any) -> Any:
-        """The device's System with the Oersted field as Zeeman and the initial state set."""
+        """The device's System in OOMMF's terms: the Oersted field as Zeeman, a CurrentSignal
+        as Tcl code, the initial state set."""
         import discretisedfield as df
         import micromagneticmodel as mm
 
         mesh = system.m.mesh
         system.m = df.Field(mesh, nvdim=3, value=problem.m0,
                             norm=problem.Ms[..., None], valid="norm")
+        signal = problem.current_profile
+        if not isinstance(signal, CurrentSignal):
+            signal = None  # constant J, or a callable that oommfc samples every dt
+        if signal is not None:
+            (stt,) = [t for t in system.dynamics if isinstance(t, mm.Slonczewski)]
+            system.dynamics -= stt
+            system.dynamics += mm.Slonczewski(
+                J=stt.J, mp=stt.mp, P=stt.P, Lambda=stt.Lambda, eps_prime=stt.eps_prime,
+                name=stt.name, tcl_strings={"script": signal.tcl_proc(CURRENT_PROC),
+                                            "script_name": CURRENT_PROC,
+                                            "script_args": "total_time"})
         if problem.oersted_H is not None:
-            zeeman = [t for t in system.energy if isinstance(t, mm.Zeeman)]
-            if zeeman and problem.zeeman_drive is not None:
-                system.energy += mm.Zeeman(H=df.Field(mesh, nvdim=3, value=problem.oersted_H),
-                                           name="oersted")
+            oersted = df.Field(mesh, nvdim=3, value=problem.oersted_H)
+            static = [t for t in system.energy if isinstance(t, mm.Zeeman)
+                      and Drive.from_term(t, "Zeeman") is None]
+            if signal is not None:  # H_oe(t) = a(t) H_oe(J_ref)
+                system.energy += mm.Zeeman(H=oersted, name="oersted", tcl_strings={
+                    "script": signal.tcl_transform_proc(OERSTED_PROC),
+                    "script_name": OERSTED_PROC, "script_args": "total_time",
+                    "energy": "Oxs_TransformZeeman", "type": "diagonal"})
+            elif static:  # one static field: the bias plus the Oersted field
+                system.energy -= static[0]
+                total = problem.oersted_H + problem.zeeman_H
+                system.energy += mm.Zeeman(H=df.Field(mesh, nvdim=3, value=total),
+                                           name=static[0].name)
             else:
-                total = problem.oersted_H.copy()
-                if zeeman:
-                    system.energy -= zeeman[0]
-                    total = total + problem.zeeman_H
-                system.energy += mm.Zeeman(H=df.Field(mesh, nvdim=3, value=total))
+                system.energy += mm.Zeeman(H=oersted, name="oersted")
         system.T = problem.temperature
         return system
+
+    def _driver(self, spec: RunSpec, torque: bool) -> Any:
+        """The TimeDriver and evolver of a run."""
+        import oommfc as oc
+
+        if spec.temperature > 0:  # fixed step of the stochastic integrator
+            step = {"min_timestep": spec.thermal_time_step,
+                    "max_timestep": spec.thermal_time_step, "uniform_seed": int(spec.seed)}
+            evolver = (oc.Xf_ThermSpinXferEvolver(**step) if torque
+                       else oc.Xf_ThermHeunEvolver(**step))
+        elif torque:
+            evolver = oc.SpinXferEvolver()
+        else:
+            evolver = oc.RungeKuttaEvolver()
+        if spec.temperature > 0:
+            return _seeded_time_driver(int(spec.seed), evolver=evolver)
+        return oc.TimeDriver(evolver=evolver)
+
+    def _prepare(self, device: Any, spec: RunSpec) -> tuple[Problem, Any, Any]:
+        """(Problem, System in OOMMF's terms, TimeDriver) of one run."""
+        problem = self.check(device, spec)
+        system = self._system(device, problem,
+                              device.system(spec.current_density, drives=spec.drives))
+        return problem, system, self._driver(spec, problem.slonczewski is not None)
+
+    def write_mif(self, device: Any, spec: RunSpec, dirname: str | Path) -> Path:
+        """Write the MIF file (and the vector fields it reads) of a run into ``dirname``
+        without running OOMMF; its path. For inspection and tests: it needs oommfc only."""
+        dirname = Path(dirname)
+        dirname.mkdir(parents=True, exist_ok=True)
+        _, system, driver = self._prepare(device, spec)
+        driver.write_mif(system, dirname=str(dirname), t=spec.duration, n=spec.n_samples - 1)
+        return dirname / driver._miffilename(system)
 
     def _folder(self) -> Path:
         if self.workdir is None:
@@ -170,25 +235,9 @@ class OOMMFEngine(Engine):
     def run(self, device: Any, spec: RunSpec) -> Any:
         """One current: see :meth:`Engine.run`."""
         import discretisedfield as df
-        import oommfc as oc
 
         self.require_available()
-        problem = self.check(device, spec)
-        system = self._system(device, problem, device.system(spec.current_density))
-        torque = problem.slonczewski is not None
-        if spec.temperature > 0:  # fixed step of the stochastic integrator
-            step = {"min_timestep": spec.thermal_time_step,
-                    "max_timestep": spec.thermal_time_step, "uniform_seed": int(spec.seed)}
-            evolver = (oc.Xf_ThermSpinXferEvolver(**step) if torque
-                       else oc.Xf_ThermHeunEvolver(**step))
-        elif torque:
-            evolver = oc.SpinXferEvolver()
-        else:
-            evolver = oc.RungeKuttaEvolver()
-        if spec.temperature > 0:
-            driver = _seeded_time_driver(int(spec.seed), evolver=evolver)
-        else:
-            driver = oc.TimeDriver(evolver=evolver)
+        problem, system, driver = self._prepare(device, spec)
         folder = self._folder()
         n_steps = spec.n_samples - 1
         try:
