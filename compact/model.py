@@ -22,7 +22,7 @@ import numpy as np
 from compact import rates
 from compact.rates import BOLTZMANN
 
-__all__ = ["AutoOscillator", "BOLTZMANN", "UNITS"]
+__all__ = ["AutoOscillator", "BOLTZMANN", "OPTIONAL", "UNITS"]
 
 #: Units of every field of :class:`AutoOscillator`, written into its JSON.
 UNITS = {
@@ -34,7 +34,14 @@ UNITS = {
     "I_th": "A",
     "mode_energy": "J",
     "temperature": "K",
+    "kappa_field": "1/(s A/m)",
+    "kappa_field_error": "1/(s A/m)",
+    "kappa_current": "1/(s A)",
+    "kappa_current_error": "1/(s A)",
 }
+
+#: Fields that may be NaN (written as null in JSON): not calibrated.
+OPTIONAL = ("kappa_field", "kappa_field_error", "kappa_current", "kappa_current_error")
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,11 @@ class AutoOscillator:
         Oscillation energy per unit power λ (J), > 0; sets the thermal noise.
     temperature : float
         Temperature (K), >= 0.
+    kappa_field, kappa_field_error : float
+        Input coupling of an RF field and its standard error (1/(s·A/m)): an RF field of
+        amplitude H_rf at the pillar enters as F = κ_H H_rf; NaN: not calibrated.
+    kappa_current, kappa_current_error : float
+        Input coupling of an RF current (1/(s·A)): F = κ_I I_rf; NaN: not calibrated.
     """
 
     f0: float
@@ -70,6 +82,10 @@ class AutoOscillator:
     I_th: float
     mode_energy: float = 1e-18
     temperature: float = 0.0
+    kappa_field: float = math.nan
+    kappa_field_error: float = math.nan
+    kappa_current: float = math.nan
+    kappa_current_error: float = math.nan
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -79,7 +95,7 @@ class AutoOscillator:
                     f"AutoOscillator.{f.name} = {value!r}: expected a real number in "
                     f"{UNITS[f.name]}"
                 )
-            if not math.isfinite(value):
+            if not math.isfinite(value) and not (f.name in OPTIONAL and math.isnan(value)):
                 raise ValueError(f"AutoOscillator.{f.name} = {value!r}: must be finite")
             object.__setattr__(self, f.name, float(value))
         _require(self.f0 > 0, "f0", self.f0, "> 0 Hz")
@@ -88,11 +104,17 @@ class AutoOscillator:
         _require(self.I_th != 0, "I_th", self.I_th, "non-zero (A)")
         _require(self.mode_energy > 0, "mode_energy", self.mode_energy, "> 0 J")
         _require(self.temperature >= 0, "temperature", self.temperature, ">= 0 K")
+        for name in ("kappa_field", "kappa_current"):
+            value = getattr(self, name)
+            _require(math.isnan(value) or value > 0, name, value,
+                     f"> 0 {UNITS[name]}, or NaN (not calibrated)")
 
     # ------------------------------------------------------------------ serialisation
     def to_dict(self) -> dict:
         """Parameters and a ``units`` table, as written to JSON."""
-        return {"type": "auto-oscillator", **asdict(self), "units": dict(UNITS)}
+        values = {k: (None if k in OPTIONAL and math.isnan(v) else v)
+                  for k, v in asdict(self).items()}
+        return {"type": "auto-oscillator", **values, "units": dict(UNITS)}
 
     @classmethod
     def from_dict(cls, data: dict) -> AutoOscillator:
@@ -116,6 +138,9 @@ class AutoOscillator:
         missing = sorted(n for n in ("f0", "N", "df_dI", "gamma_g", "Q", "I_th") if n not in data)
         if missing:
             raise ValueError(f"AutoOscillator: missing key(s) {missing}")
+        for key in OPTIONAL:
+            if key in data and data[key] is None:
+                data[key] = math.nan
         return cls(**data)
 
     def to_json(self, path: str | Path | None = None) -> str:
@@ -195,12 +220,36 @@ class AutoOscillator:
                                     self.mode_energy)
         return np.where(p0 > 0, width, np.nan)
 
-    def locking_range(self, current, drive_amplitude):
+    def drive_strength(self, *, rf_field=None, rf_current=None):
+        """|F| (1/s) of a physical drive through the calibrated input coupling κ.
+
+        ``rf_field``: RF field amplitude at the pillar (A/m), F = κ_H H_rf; ``rf_current``: RF
+        current amplitude (A), F = κ_I I_rf. Exactly one; its κ must be calibrated.
+        """
+        if (rf_field is None) == (rf_current is None):
+            raise ValueError("drive_strength: give exactly one of rf_field (A/m) and "
+                             "rf_current (A)")
+        name, amplitude = (("kappa_field", rf_field) if rf_field is not None
+                           else ("kappa_current", rf_current))
+        kappa = getattr(self, name)
+        if math.isnan(kappa):
+            raise ValueError(f"AutoOscillator.{name} is not calibrated (NaN): fit it from "
+                             "driven micromagnetics (multiscale lock) or give F in 1/s")
+        return kappa * np.abs(np.asarray(amplitude, dtype=float))
+
+    def locking_range(self, current, drive_amplitude=None, *, rf_field=None,
+                      rf_current=None):
         """Half-width of injection locking Δ_lock = |F| √(1+ν²) / (2π √p0) (Hz).
 
-        ``drive_amplitude`` is |F| of the injected term ``F exp(-i 2π f_e t)`` (1/s).
-        NaN at or below threshold.
+        ``drive_amplitude`` is |F| of the injected term ``F exp(-i 2π f_e t)`` (1/s); or give
+        the physical amplitude ``rf_field`` (A/m) or ``rf_current`` (A), converted through the
+        calibrated κ (:meth:`drive_strength`). NaN at or below threshold.
         """
+        if drive_amplitude is None:
+            drive_amplitude = self.drive_strength(rf_field=rf_field, rf_current=rf_current)
+        elif rf_field is not None or rf_current is not None:
+            raise ValueError("locking_range: give drive_amplitude (1/s) or a physical "
+                             "amplitude, not both")
         p0 = self.stationary_power(current)
         nu = self.nonlinearity(current)
         with np.errstate(divide="ignore", invalid="ignore"):

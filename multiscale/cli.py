@@ -15,7 +15,7 @@ import sys
 from multiscale.errors import InputError
 
 #: Known subcommands, in the order of the chain, and the module of each.
-COMMANDS = ("doctor", "sweep", "calibrate", "classify", "reservoir", "run", "study")
+COMMANDS = ("doctor", "sweep", "calibrate", "lock", "classify", "reservoir", "run", "study")
 
 _DESCRIPTION = """\
 From spin-torque nano-oscillator micromagnetics to neural-network accuracy.

@@ -49,6 +49,10 @@ class Task:
     data: str = spec("", help="Hillenbrand data folder or file; '' = the default search")
 
 
+#: The network keys that give the sources' amplitudes in physical units.
+PHYSICAL_SOURCES = ("source_field", "source_current", "source_power_dBm")
+
+
 @dataclass(frozen=True)
 class Network:
     n_oscillators: int = spec(4, ge=1, help="oscillators")
@@ -59,7 +63,15 @@ class Network:
                                     help="electrical coupling Ω")
     coupling_phase: float = spec(_PLAN.coupling_phase, unit="rad", help="coupling phase β")
     source_amplitude: list[float] = spec(list(_PLAN.source_amplitude), unit="1/s", gt=0,
-                                         help="F of sources A and B")
+                                         help="F of sources A and B (hand-made models)")
+    source_field: list[float] = spec([], unit="A/m", gt=0, help="RF field of sources A and "
+                                     "B at the pillars, F = kappa_field H (calibrated model)")
+    source_current: list[float] = spec([], unit="A", gt=0, help="RF current of sources A "
+                                       "and B, F = kappa_current I (calibrated model)")
+    source_power_dBm: list[float] = spec([], unit="dBm", help="RF power of sources A and B "
+                                         "into source_impedance, I = sqrt(2 P / Z)")
+    source_impedance: float = spec(50.0, unit="ohm", gt=0, help="impedance the source "
+                                   "power is delivered into")
     f1_range: list[float] = spec(list(_PLAN.f1_range), unit="Hz", gt=0, help="F1 mapped ...")
     f1_band: list[float] = spec(list(_PLAN.f1_band), unit="Hz", gt=0, help="... onto f_A")
     f2_range: list[float] = spec(list(_PLAN.f2_range), unit="Hz", gt=0, help="F2 mapped ...")
@@ -74,6 +86,25 @@ class Network:
             if len(value) != 2 or (name != "source_amplitude" and value[1] <= value[0]):
                 fail(f"network.{name}", value, "must be two numbers"
                      + ("" if name == "source_amplitude" else ", increasing"))
+        physical = [name for name in PHYSICAL_SOURCES if getattr(self, name)]
+        if len(physical) > 1:
+            fail(f"network.{physical[1]}", getattr(self, physical[1]),
+                 f"empty when network.{physical[0]} is given (one physical source amplitude)")
+        for name in physical:
+            if len(getattr(self, name)) != 2:
+                fail(f"network.{name}", getattr(self, name), "must be two numbers (A, B)")
+
+    def physical_sources(self) -> dict | None:
+        """The physical source amplitudes as keywords of
+        :func:`network.plan.source_drive_strength`, or None (``source_amplitude`` in 1/s)."""
+        if self.source_field:
+            return {"field": list(self.source_field)}
+        if self.source_current:
+            return {"current": list(self.source_current)}
+        if self.source_power_dBm:
+            return {"power_dbm": list(self.source_power_dBm),
+                    "impedance": self.source_impedance}
+        return None
 
 
 @dataclass(frozen=True)

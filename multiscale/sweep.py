@@ -141,7 +141,8 @@ class SweepResult:
 
 def _run_one(engine_name: str, device_dict: dict, spec_dict: dict, initial_path: str | None,
              store_root: str, inputs: dict, engine_version: str) -> str:
-    """One current (a dask task): run, write ``timeseries.nc`` into its store folder."""
+    """One run (a dask task): write ``timeseries.nc`` and, where the engine gives it, the final
+    magnetisation ``m_final.npy`` into its store folder; returns the folder."""
     import numpy as np
 
     from micromag.devices import device_from_dict
@@ -151,11 +152,16 @@ def _run_one(engine_name: str, device_dict: dict, spec_dict: dict, initial_path:
     device = device_from_dict(device_dict)
     engine = get_engine(engine_name)
     initial = None if initial_path is None else np.load(initial_path)
-    run_spec = RunSpec(**spec_dict, initial_state=initial)
+    run_spec = RunSpec.from_dict(spec_dict, initial_state=initial)
     store = Store(store_root)
     with store.record(inputs, seed=run_spec.seed, engine=engine_name,
                       engine_version=engine_version) as run:
         dataset = engine.run(device, run_spec)
+        if "m_final" in dataset:  # where a later run continues from
+            tmp = run.path / "m_final.tmp.npy"
+            np.save(tmp, dataset["m_final"].values[0])
+            os.replace(tmp, run.path / "m_final.npy")
+            dataset = dataset.drop_vars("m_final")
         write_dataset(dataset, run.path / "timeseries.nc")
         run.note(core_lost=bool(np.isnan(dataset.get("core_x", dataset.mx)).any()))
     return str(run.path)

@@ -24,7 +24,7 @@ import numpy as np
 
 from multiscale.config import fail
 from multiscale.errors import InputError, NetworkPlanError
-from multiscale.schemas import ClassifyConfig
+from multiscale.schemas import PHYSICAL_SOURCES, ClassifyConfig
 from network.plan import PlanError
 
 __all__ = ["VowelTask", "ClassifyResult", "vowel_task", "oscillators_for", "network_for",
@@ -128,11 +128,32 @@ def oscillators_for(config: ClassifyConfig, models: Sequence[Any] | None = None)
 
 def network_for(config: ClassifyConfig, models: Sequence[Any] | None = None,
                 where: str = ""):
-    """The :class:`network.vowels.SyncNetwork` of ``config`` on :func:`oscillators_for`."""
+    """The :class:`network.vowels.SyncNetwork` of ``config`` on :func:`oscillators_for`.
+
+    Physical source amplitudes (``network.source_field``, ``source_current`` or
+    ``source_power_dBm``) replace ``source_amplitude`` by F = κ A of the calibrated models
+    (:func:`network.plan.source_drive_strength`), also after a plan was mapped onto the device.
+    """
+    import dataclasses
+
+    from network.plan import source_drive_strength
     from network.vowels import build_network
 
+    plan, oscillators = config.plan(), oscillators_for(config, models)
+    physical = config.network.physical_sources()
+    if physical is not None:
+        key = next(k for k in PHYSICAL_SOURCES if getattr(config.network, k))
+        if models is None:
+            raise InputError(f"{_prefix(where)}network.{key}: physical source amplitudes need "
+                             "a calibrated model with its κ (classify --model)")
+        try:
+            strength = source_drive_strength(oscillators, **physical)
+        except ValueError as error:
+            raise InputError(f"{_prefix(where)}network.{key} = {getattr(config.network, key)}"
+                             f": {error}") from None
+        plan = dataclasses.replace(plan, source_amplitude=strength)
     try:
-        return build_network(config.plan(), oscillators_for(config, models), config.table())
+        return build_network(plan, oscillators, config.table())
     except PlanError as error:
         raise NetworkPlanError(
             f"{_prefix(where)}network.{error}; set the bands (and current_range) for these "

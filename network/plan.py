@@ -26,7 +26,7 @@ from compact.model import AutoOscillator
 from network.encoding import LinearMap
 
 __all__ = ["FrequencyPlan", "PlanMapping", "PlanError", "reference_oscillator",
-           "monotonic_branch", "adapt_plan", "MAX_STEP"]
+           "monotonic_branch", "adapt_plan", "source_drive_strength", "MAX_STEP"]
 
 #: Largest integration step (s) of the network simulator a plan may ask for.
 MAX_STEP = 2e-9
@@ -218,3 +218,32 @@ def adapt_plan(plan: FrequencyPlan, model: AutoOscillator, current_window: tuple
         linewidth_mid_Hz=float(np.nan_to_num(hot.linewidth(mid), nan=0.0)),
     )
     return mapped, mapping
+
+
+def source_drive_strength(oscillators, *, field=None, current=None, power_dbm=None,
+                          impedance: float = 50.0) -> tuple[float, ...]:
+    """F (1/s) of each source from its physical amplitude, through the oscillators' κ.
+
+    Exactly one of ``field`` (RF field at the pillars, A/m, through ``kappa_field``),
+    ``current`` (RF current amplitude, A, through ``kappa_current``) or ``power_dbm`` (RF power
+    delivered into ``impedance`` ohm, I = sqrt(2 P / Z), then as ``current``). The network
+    gives each source one F for all oscillators, so their κ must agree (copies of one
+    calibrated device do); ValueError otherwise or where κ is not calibrated.
+    """
+    from compact.units import current_amplitude
+
+    given = [name for name, value in (("field", field), ("current", current),
+                                      ("power_dbm", power_dbm)) if value is not None]
+    if len(given) != 1:
+        raise ValueError(f"source amplitudes: give exactly one of field (A/m), current (A), "
+                         f"power_dbm (dBm); got {given or 'none'}")
+    if power_dbm is not None:
+        current = current_amplitude(power_dbm, impedance)
+    keyword = "rf_field" if field is not None else "rf_current"
+    amplitudes = np.atleast_1d(np.asarray(field if field is not None else current, float))
+    strengths = np.array([[float(osc.drive_strength(**{keyword: a})) for a in amplitudes]
+                          for osc in oscillators])
+    if not np.allclose(strengths, strengths[0], rtol=1e-9, atol=0):
+        raise ValueError(f"source amplitudes: the oscillators' {keyword} couplings κ differ; "
+                         "a source drives every oscillator with one F")
+    return tuple(float(v) for v in strengths[0])

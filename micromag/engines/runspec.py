@@ -111,6 +111,16 @@ class RunSpec:
         """Sampling times (s), starting at 0."""
         return np.arange(self.n_samples) * self.sampling_interval
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], initial_state: Any = None) -> RunSpec:
+        """Inverse of :meth:`to_dict` (drives from their dict form)."""
+        from ..drives import drive_from_dict
+
+        data = dict(data)
+        drives = tuple(drive_from_dict(d) if isinstance(d, dict) else d
+                       for d in data.pop("drives", ()))
+        return cls(**data, drives=drives, initial_state=initial_state)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-able fields (``initial_state`` left out)."""
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)

@@ -93,6 +93,7 @@ def timeseries_dataset(
     time: np.ndarray,
     m_average: np.ndarray,
     core: tuple[np.ndarray, np.ndarray] | None = None,
+    final_state: np.ndarray | None = None,
     extra_attrs: dict[str, Any] | None = None,
 ) -> xr.Dataset:
     """Assemble one current's run in the DESIGN.md time-series schema.
@@ -111,6 +112,9 @@ def timeseries_dataset(
         Average of m over the magnetic volume, shape ``(nt, 3)`` (1).
     core
         Vortex core (x, y) (m), shapes ``(nt,)``; None for devices without a vortex.
+    final_state
+        The unit magnetisation at the end ``(nx, ny, nz, 3)``, stored as ``m_final`` so that a
+        later run can continue from it (``RunSpec.initial_state``); None: not stored.
     extra_attrs
         More Dataset attrs (e.g. wall time, steps taken).
     """
@@ -143,6 +147,10 @@ def timeseries_dataset(
         if values is not None:
             data["resistance"] = (dims, np.asarray(values, float)[None, :],
                                   {"units": "ohm", "long_name": "R = R_P + dR (1 - m.m_ref)/2"})
+    if final_state is not None:
+        final_state = np.asarray(final_state, dtype=float)
+        data["m_final"] = (("current", "x", "y", "z", "vector"), final_state[None], {
+            "units": "1", "long_name": "unit magnetisation at the end of the run"})
     signal = spec.current_signal()
     if signal is not None:
         values = [signal.current_density(t) for t in time]
