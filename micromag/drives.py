@@ -211,7 +211,9 @@ class RFField:
         u = np.asarray(self.direction, dtype=float).ravel()
         if u.shape != (3,) or not np.all(np.isfinite(u)) or np.linalg.norm(u) == 0:
             raise _bad("RFField", "direction", self.direction, "a non-zero 3-vector")
-        u = u / np.linalg.norm(u)
+        norm = float(np.linalg.norm(u))
+        if abs(norm - 1.0) > 1e-12:  # a unit vector is kept as given: to_dict round-trips
+            u = u / norm
         if self.strip_line is not None and abs(u[2]) > 1e-12:
             raise _bad("RFField", "direction", self.direction,
                        "in the film plane (z = 0) for a strip line")
