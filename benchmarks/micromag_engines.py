@@ -129,9 +129,10 @@ def magnumnp_arrays(problem, tolerance: float, transient: float, duration: float
                     sampling_interval: float) -> dict:
     """The arrays the magnum.np child reads: the Problem's fields, static parts summed."""
     h_ext = np.zeros((*problem.n, 3))
+    if problem.zeeman_time_H is not None or problem.current_profile is not None:
+        raise SystemExit("benchmark: time-dependent drives (RF field, RF current, current "
+                         "waveform) are not translated; run them through the engines")
     if problem.zeeman_H is not None:
-        if problem.zeeman_drive is not None:
-            raise SystemExit("benchmark: time-dependent Zeeman fields are not translated")
         h_ext += problem.zeeman_H
     if problem.oersted_H is not None:
         h_ext += problem.oersted_H
