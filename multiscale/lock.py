@@ -63,7 +63,7 @@ class LockSettings:
     engine: str = spec("builtin", choices=ENGINES, help="micromagnetic engine")
     free_duration: float = spec(100e-9, unit="s", gt=0, help="free run before the drive")
     duration: float = spec(60e-9, unit="s", gt=0, help="driven run")
-    settle: float = spec(30e-9, unit="s", ge=0, help="excluded from the mean frequency")
+    settle: float = spec(20e-9, unit="s", ge=0, help="excluded from the mean frequency")
     sampling_interval: float = spec(50e-12, unit="s", gt=0, help="time between samples")
     tolerance: float = spec(1e-5, gt=0, lt=1, help="relative tolerance of adaptive steps")
     relax: bool = spec(True, help="relax the device once before the free runs")
@@ -210,7 +210,7 @@ def run_locking(device: Any, settings: LockSettings, *, out: str | Path = "lock"
     dt = settings.sampling_interval
     common = {"sampling_interval": dt, "tolerance": settings.tolerance}
 
-    free_specs = [(f"free J={J:.6g}", RunSpec(current_density=J,
+    free_specs = [(f"free J={J:.6g}", RunSpec(current_density=J, record_final=True,
                                                 duration=settings.free_duration, **common),
                    None, {}) for J in settings.current_densities]
     for _, run_spec, _, _ in free_specs:

@@ -228,7 +228,7 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
 
     specs = []
     for J in sorted(settings.current_densities):
-        run_spec = RunSpec(current_density=J, duration=settings.duration,
+        run_spec = RunSpec(current_density=J, duration=settings.duration, record_final=True,
                            sampling_interval=settings.sampling_interval,
                            temperature=settings.temperature,
                            seed=settings.seed if settings.temperature > 0 else None,

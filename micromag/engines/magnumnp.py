@@ -207,6 +207,7 @@ class MagnumNPEngine(Engine):
         return timeseries_dataset(
             device, problem, spec, engine=self.name, engine_version=self.version(),
             time=outputs["time"], m_average=outputs["m_average"], core=core,
+            final_state=outputs["m_final"] if spec.record_final else None,
             extra_attrs={"wall_s": float(info.get("wall_s", np.nan)),
                          "steps": int(info.get("steps", -1)),
                          "torch_version": str(info.get("torch_version", ""))})

@@ -251,12 +251,15 @@ class OOMMFEngine(Engine):
                                 f"magnetisation files, expected {n_steps}")
             x, y, _ = problem.coordinates()
             mz_layers = [problem.m0[..., 2].mean(axis=2)]
+            final = None
             for path in files:
                 field = df.Field.from_file(str(path))
                 m = np.asarray(field.array, dtype=float)
                 norm = np.linalg.norm(m, axis=-1)
-                mz_layers.append(np.where(norm > 0, m[..., 2] / np.where(norm > 0, norm, 1),
-                                          0.0).mean(axis=2))
+                unit = np.where(norm[..., None] > 0, m / np.where(norm > 0, norm, 1)[..., None],
+                                0.0)
+                mz_layers.append(unit[..., 2].mean(axis=2))
+                final = unit
         except RunFailed:
             raise
         except Exception as error:
@@ -273,4 +276,5 @@ class OOMMFEngine(Engine):
             core = core_position(np.asarray(mz_layers), x, y)
         return timeseries_dataset(device, problem, spec, engine=self.name,
                                   engine_version=self.version(), time=spec.times(),
-                                  m_average=m_average, core=core)
+                                  m_average=m_average, core=core,
+                                  final_state=final if spec.record_final else None)

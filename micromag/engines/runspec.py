@@ -44,6 +44,9 @@ class RunSpec:
         discretisedfield Field.
     record_core
         Record the vortex core position ``core_x``, ``core_y`` (m).
+    record_final
+        Also return the final unit magnetisation as ``m_final`` (current, x, y, z, vector), for
+        a later run to continue from (outside the time-series schema).
     """
 
     current_density: float = 0.0
@@ -55,6 +58,7 @@ class RunSpec:
     thermal_time_step: float = 1e-13
     initial_state: Any = field(default=None, compare=False, repr=False)
     record_core: bool = True
+    record_final: bool = False
     drives: tuple[RFCurrent | CurrentWaveform | RFField, ...] = ()
 
     def __post_init__(self) -> None:

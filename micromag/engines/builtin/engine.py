@@ -148,7 +148,7 @@ class BuiltinEngine(Engine):
         return timeseries_dataset(
             device, problem, spec, engine=self.name, engine_version=self.version(),
             time=spec.times(), m_average=traj.m, core=core_xy,
-            final_state=np.moveaxis(traj.final, 0, -1),
+            final_state=np.moveaxis(traj.final, 0, -1) if spec.record_final else None,
             extra_attrs={"wall_time_s": wall, "steps_accepted": traj.accepted_steps,
                          "steps_rejected": traj.rejected_steps,
                          "field_evaluations": traj.field_evaluations,
