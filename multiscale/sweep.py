@@ -100,8 +100,12 @@ class SweepSettings:
     thermal_time_step: float = spec(1e-13, unit="s", gt=0, help="fixed step for T > 0")
     relax: bool = spec(True, help="relax the device once before the runs")
     workers: int = spec(0, ge=0, help="local dask workers (0: one per core)")
+    drives: list[dict[str, Any]] = spec([], help="drives of every run (micromag.drives, a table "
+                                        "per drive with kind = 'rf_current' | "
+                                        "'current_waveform' | 'rf_field' and its fields)")
 
     def __post_init__(self) -> None:
+        self.drive_objects()  # bad drive tables: an error naming them, before anything runs
         if not self.current_densities:
             fail("sweep.current_densities", self.current_densities, "must not be empty")
         if len(set(self.current_densities)) != len(self.current_densities):
@@ -112,6 +116,23 @@ class SweepSettings:
         if self.thermal_time_step > self.sampling_interval:
             fail("sweep.thermal_time_step", self.thermal_time_step,
                  "must be <= sweep.sampling_interval")
+
+    def drive_objects(self) -> tuple[Any, ...]:
+        """The ``drives`` tables as :mod:`micromag.drives` objects."""
+        from micromag.drives import current_signal, drive_from_dict, field_drive
+
+        drives = []
+        for i, table in enumerate(self.drives):
+            try:
+                drives.append(drive_from_dict(table))
+            except (ValueError, TypeError) as error:
+                raise InputError(f"sweep.drives[{i}] = {table!r}: {error}") from None
+        try:
+            current_signal(0.0, tuple(drives))
+            field_drive(tuple(drives))
+        except ValueError as error:
+            raise InputError(f"sweep.{error}") from None
+        return tuple(drives)
 
 
 def load_sweep_config(path: str | Path) -> tuple[Any, SweepSettings]:
@@ -234,7 +255,8 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
                            seed=settings.seed if settings.temperature > 0 else None,
                            tolerance=settings.tolerance,
                            thermal_time_step=min(settings.thermal_time_step,
-                                                 settings.sampling_interval))
+                                                 settings.sampling_interval),
+                           drives=settings.drive_objects())
         eng.check(device, run_spec)  # unsupported terms: an error before anything runs
         specs.append(run_spec)
     initial = _relaxed_state(eng, device, store, progress) if settings.relax else None
@@ -243,7 +265,8 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
     folders: dict[float, Path] = {}
     pending = []
     for run_spec in specs:
-        inputs = {"kind": "current", "device": device_dict, "engine": name,
+        inputs = {"kind": "driven" if run_spec.drives else "current", "device": device_dict,
+                  "engine": name,
                   "run": run_spec.to_dict(),
                   "initial": None if initial is None else Path(initial).parent.name}
         found = store.find(inputs, engine=name, engine_version=version)

@@ -108,3 +108,25 @@ def test_example_configs_are_valid(config):
     assert settings.current_densities == sorted(settings.current_densities)
     if config == "vortex_reference":  # PHYSICS.md section 6
         assert (device.diameter, device.thickness, device.cell_size) == (200e-9, 10e-9, 5e-9)
+
+
+def test_sweep_drives_are_checked_and_recorded(tmp_path, capsys):
+    """``[[sweep.drives]]`` tables become micromag drives of every run (an RF field here);
+    a bad table exits 2 naming it."""
+    import json
+
+    import xarray as xr
+
+    config = tmp_path / "driven.toml"
+    text = TINY.format(currents="1e11")
+    config.write_text(text + '\n[[sweep.drives]]\nkind = "rf_field"\namplitude = 2000.0\n'
+                      'frequency = "fast"\n')
+    assert main(["sweep", str(config), "--out", str(tmp_path / "bad")]) == 2
+    assert "sweep.drives[0]" in capsys.readouterr().err
+    config.write_text(text + '\n[[sweep.drives]]\nkind = "rf_field"\namplitude = 2000.0\n'
+                      'frequency = 2e9\n')
+    out = tmp_path / "out"
+    assert main(["sweep", str(config), "--out", str(out), "--quiet"]) == 0
+    ds = xr.load_dataset(out / "timeseries.nc", engine="h5netcdf")
+    assert json.loads(ds.attrs["drives"])[0]["frequency"] == 2e9
+    assert "drive_field" in ds
