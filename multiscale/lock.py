@@ -8,8 +8,10 @@ fitted to the phase difference ψ(t) after ``settle`` of all runs at one amplitu
 centre; the mean oscillator frequency of each run (:func:`compact.locking.mean_frequency`)
 against f_e shows the plateau and the pulling outside it, beside what the fitted equation
 gives over the same window. With a calibrated
-compact model, κ = 2π Δ_lock √p0 / (A √(1+ν²)) at the smallest amplitude is the input
-coupling, stored in the model (``kappa_field`` or ``kappa_current``) with its error.
+compact model, κ from Δ_lock at the smallest amplitude (:func:`calibrate_coupling`: the
+closed form κ = 2π Δ_lock √p0 / (A √(1+ν²)), then corrected by driving the compact model
+through the same protocol) is the input coupling, stored in the model (``kappa_field`` or
+``kappa_current``) with its error.
 
 Every run is a dask task in the provenance store (:mod:`multiscale.store`), so an interrupted
 study resumes and a failed run is reported while the others go on.
@@ -42,7 +44,7 @@ from multiscale.config import fail, parse, read_toml, spec, to_dict
 from multiscale.errors import InputError
 
 __all__ = ["LockSettings", "LockResult", "load_lock_config", "run_locking", "run_specs",
-           "calibrate_coupling"]
+           "calibrate_coupling", "compact_locking"]
 
 
 @dataclass(frozen=True)
@@ -323,14 +325,52 @@ def run_locking(device: Any, settings: LockSettings, *, out: str | Path = "lock"
     return LockResult(dataset, fits, computed, reused, failed, wall)
 
 
-def calibrate_coupling(dataset: Any, model: Any, *, amplitude: float | None = None) -> dict:
-    """κ from the fitted half-widths at ``amplitude`` (default the smallest) and the model's
-    p0, ν at each DC current; the model with κ (and its error) set, and the predictions.
+#: at most this many rescalings of κ, until the compact model's measured Δ_lock is within
+#: PROTOCOL_TOLERANCE (relative) of the micromagnetic one
+PROTOCOL_ITERATIONS, PROTOCOL_TOLERANCE = 4, 0.005
 
-    Returns ``{"kappa", "kappa_error", "model", "per_current": [...], "predictions": [...]}``:
-    per current κ_J ± error; κ is their error-weighted mean, its error the larger of the
-    weighted standard error and the scatter between currents. Predictions: for every (J,
-    amplitude) the measured and predicted Δ_lock and the relative error.
+
+def compact_locking(model: Any, dataset: Any, kappa: float, amplitude: float,
+                    current_index: int) -> Any:
+    """The compact model with input coupling ``kappa`` driven at ``amplitude`` over the
+    detunings of the study (relative to the model's own f(I)), measured as the micromagnetic
+    runs are (:func:`compact.locking.driven_phases`, :func:`compact.locking.fit_adler`);
+    returns (LockingFit, drive frequencies, mean frequencies)."""
+    import json
+
+    from compact.locking import driven_phases, fit_adler
+
+    settings = json.loads(dataset.attrs["settings"])
+    i = current_index
+    current = float(dataset.current.values[i])
+    scale = 1.0 if dataset.attrs["drive"] == "rf_field" else current / float(
+        dataset.current_density.values[i])
+    f_model = float(model.frequency(current))
+    detunings = (np.asarray(sorted(settings["detunings"]), dtype=float)
+                 * settings["detuning_scale"] * amplitude / min(settings["amplitudes"]))
+    dt = settings["sampling_interval"]
+    runs, means = driven_phases(model, current, kappa * amplitude * scale,
+                                f_model + detunings, settings["duration"], dt,
+                                settings["settle"])
+    f_free = float(dataset.free_frequency.values[i])  # the micromagnetic fit's smoothing
+    fit = fit_adler(runs, dt, smoothing=max(1, round(1 / (f_free * dt))))
+    return fit, f_model + detunings, np.asarray(means)
+
+
+def calibrate_coupling(dataset: Any, model: Any, *, amplitude: float | None = None) -> dict:
+    """κ from the micromagnetic half-widths at ``amplitude`` (default the smallest), and the
+    model's predictions at every amplitude.
+
+    Per DC current, κ_J is first the inverse of Δ_lock = κ A √(1+ν²) / (2π √p0) with the
+    model's p0 and ν; the compact model is then driven with it and measured exactly as the
+    micromagnetic runs were (:func:`compact_locking`: same run length, settling time and
+    detunings), and κ_J is rescaled (a few times, if the drive is strong) until its measured
+    half-width equals the micromagnetic one — a finite run biases both measurements alike.
+    κ is the error-weighted mean over the currents, its error the larger of the weighted standard error and their scatter.
+
+    Returns ``{"kappa", "kappa_error", "name", "model", "per_current", "predictions"}``;
+    predictions: for every (J, amplitude) the measured Δ_lock, the compact model's measured
+    with the device's κ (``predicted``, ``rel_err``), and the closed form (``formula``).
     """
     import dataclasses
 
@@ -338,21 +378,31 @@ def calibrate_coupling(dataset: Any, model: Any, *, amplitude: float | None = No
 
     drive = dataset.attrs["drive"]
     name = "kappa_field" if drive == "rf_field" else "kappa_current"
+    keyword = "rf_field" if drive == "rf_field" else "rf_current"
     amplitudes = dataset.amplitude.values
     a0 = float(amplitudes.min()) if amplitude is None else float(amplitude)
     j0 = int(np.argmin(np.abs(amplitudes - a0)))
     per_current = []
     for i, J in enumerate(dataset.current_density.values):
         current = float(dataset.current.values[i])
+        scale = 1.0 if drive == "rf_field" else current / float(J)  # A per A/m^2
         p0 = float(model.stationary_power(current))
         nu = float(model.nonlinearity(current))
         width = float(dataset.half_width.values[i, j0])
         error = float(dataset.half_width_error.values[i, j0])
-        # RF current: the amplitude in A is J_rf * area
-        scale = 1.0 if drive == "rf_field" else float(dataset.current.values[i]) / float(J)
-        kappa = float(input_coupling(width, a0 * scale, p0, nu))
+        kappa_formula = float(input_coupling(width, a0 * scale, p0, nu))
+        kappa, converged = kappa_formula, False
+        for _ in range(PROTOCOL_ITERATIONS):  # Δ is nearly linear in κ: converges at once
+            fit, _, _ = compact_locking(model, dataset, kappa, a0, i)
+            converged = abs(fit.half_width / width - 1) < PROTOCOL_TOLERANCE
+            if converged:
+                break
+            kappa *= width / fit.half_width
         per_current.append({"current_density": float(J), "current": current, "p0": p0,
                             "nu": nu, "half_width": width, "kappa": kappa,
+                            "kappa_formula": kappa_formula,
+                            "protocol_factor": kappa / kappa_formula,
+                            "protocol_converged": bool(converged),
                             "kappa_error": kappa * error / width if width > 0 else math.nan})
     values = np.array([c["kappa"] for c in per_current])
     errors = np.array([c["kappa_error"] for c in per_current])
@@ -368,17 +418,22 @@ def calibrate_coupling(dataset: Any, model: Any, *, amplitude: float | None = No
     for i, J in enumerate(dataset.current_density.values):
         current = float(dataset.current.values[i])
         scale = 1.0 if drive == "rf_field" else current / float(J)
-        kappa_here = per_current[i]["kappa"]
         for j, a in enumerate(amplitudes):
             measured = float(dataset.half_width.values[i, j])
-            keyword = "rf_field" if drive == "rf_field" else "rf_current"
-            predicted = float(fitted.locking_range(current, **{keyword: a * scale}))
-            own = float(model.locking_range(current, kappa_here * a * scale))
+            fit, f_e, means = compact_locking(model, dataset, kappa, float(a), i)
+            own, _, _ = compact_locking(model, dataset, per_current[i]["kappa"], float(a), i)
+            formula = float(fitted.locking_range(current, **{keyword: a * scale}))
             predictions.append({
                 "current_density": float(J), "amplitude": float(a), "measured": measured,
                 "measured_error": float(dataset.half_width_error.values[i, j]),
-                "predicted": predicted, "rel_err": (predicted - measured) / measured,
-                "predicted_own_kappa": own, "rel_err_own_kappa": (own - measured) / measured,
+                "measured_centre_shift": float(dataset.centre.values[i, j]
+                                               - dataset.free_frequency.values[i]),
+                "predicted": fit.half_width, "rel_err": (fit.half_width - measured) / measured,
+                "predicted_centre_shift": fit.centre - float(model.frequency(current)),
+                "predicted_own_kappa": own.half_width,
+                "rel_err_own_kappa": (own.half_width - measured) / measured,
+                "formula": formula, "rel_err_formula": (formula - measured) / measured,
+                "compact_drive_frequency": f_e.tolist(), "compact_frequency": means.tolist(),
                 "fitting_point": j == j0})
     return {"kappa": kappa, "kappa_error": kappa_error, "name": name, "model": fitted,
             "per_current": per_current, "predictions": predictions}

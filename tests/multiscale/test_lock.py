@@ -95,3 +95,31 @@ def test_tiny_locking_study_writes_and_resumes(tmp_path, capsys):
     assert drives[0]["kind"] == "rf_field" and "drive_field" in one
     assert main(["lock", str(config), "--out", str(out), "--quiet"]) == 0
     assert "runs_computed=0 runs_reused=7" in capsys.readouterr().out
+
+
+def test_tiny_locking_study_writes_kappa_into_the_model(tmp_path, capsys):
+    """With --model, κ_H from the smallest amplitude (closed form, then the compact model
+    driven through the same protocol) goes into DIR/model.json with its error, and the
+    compact model's measurements at every amplitude into coupling.json. (The tiny disk is
+    driven far beyond weak drive, so the protocol correction need not converge here; the
+    benchmark's figures are in docs/injection_locking.md.)"""
+    from compact.model import AutoOscillator
+
+    config = tmp_path / "lock.toml"
+    config.write_text(TINY)
+    model = AutoOscillator(f0=2.0e9, N=1e8, df_dI=0.0, gamma_g=3e8, Q=0.5, I_th=1e-4)
+    model.to_json(tmp_path / "model.json")
+    out = tmp_path / "out"
+    code = main(["lock", str(config), "--out", str(out), "--quiet", "--model",
+                 str(tmp_path / "model.json")])
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert code == 0, last
+    fitted = AutoOscillator.from_json(out / "model.json")
+    assert fitted.kappa_field > 0 and fitted.kappa_field_error > 0
+    assert f"kappa_field={fitted.kappa_field:.6g}" in last
+    coupling = json.loads((out / "coupling.json").read_text())
+    assert [p["amplitude"] for p in coupling["predictions"]] == [2000.0, 4000.0]
+    first = coupling["per_current"][0]
+    assert first["kappa"] == pytest.approx(first["kappa_formula"] * first["protocol_factor"])
+    assert isinstance(first["protocol_converged"], bool)
+    assert all(len(p["compact_frequency"]) == 3 for p in coupling["predictions"])
