@@ -366,7 +366,8 @@ def calibrate_coupling(dataset: Any, model: Any, *, amplitude: float | None = No
     micromagnetic runs were (:func:`compact_locking`: same run length, settling time and
     detunings), and κ_J is rescaled (a few times, if the drive is strong) until its measured
     half-width equals the micromagnetic one — a finite run biases both measurements alike.
-    κ is the error-weighted mean over the currents, its error the larger of the weighted standard error and their scatter.
+    κ is the error-weighted mean over the currents, its error the larger of the weighted
+    standard error and their scatter.
 
     Returns ``{"kappa", "kappa_error", "name", "model", "per_current", "predictions"}``;
     predictions: for every (J, amplitude) the measured Δ_lock, the compact model's measured
