@@ -55,9 +55,11 @@ DETUNING_SCALE = 3e6  # Hz at 50 A/m: probe runs locked at 200 A/m up to ~10 MHz
 #: --quick calibrates on the chain's sweep with runs of this length instead of 100 ns
 QUICK_SWEEP_DURATION = 60e-9
 #: the current step (A/m^2) and when it happens (s)
-STEP = (1.0e11, 1.1e11, 2e-9)
-#: the RF-current run: J_rf / J_dc and f_e - f_free (Hz)
-RF_CURRENT_FRACTION, RF_CURRENT_DETUNING = 0.2, 2e6
+STEP = (9.0e10, 1.05e11, 2e-9)
+#: the step run's length (s)
+STEP_DURATION = 50e-9
+#: the RF-current run: its DC current density (A/m^2), J_rf / J_dc and f_e - f_free (Hz)
+RF_CURRENT_DC, RF_CURRENT_FRACTION, RF_CURRENT_DETUNING = 1.0e11, 0.2, 2e6
 
 
 def calibrate(out: Path, store, quick: bool, progress: bool):
@@ -127,28 +129,28 @@ def step_response(config, model, out: Path, store, quick: bool, progress: bool) 
     initial = _relaxed_state(engine, config.device, store, progress)
     common = {"sampling_interval": 50e-12}
     grid = QUICK if quick else FULL
-    free = RunSpec(current_density=before, duration=grid["free_duration"], record_final=True,
-                   **common)
-    folders, failed, _ = run_specs([("free", free, initial, {})], engine, config.device, store,
-                                   progress=progress, description="free run")
+    frees = [(name, RunSpec(current_density=J, duration=grid["free_duration"],
+                            record_final=True, **common), initial, {})
+             for name, J in (("free", before), ("free_rf", RF_CURRENT_DC))]
+    folders, failed, _ = run_specs(frees, engine, config.device, store, progress=progress,
+                                   description="free runs")
     if failed:
         raise RuntimeError(f"step: free run failed: {failed}")
     step = CurrentWaveform.step_function(before, after, at, rise_time=0.1e-9)
-    length = grid["duration"]
-    driven = RunSpec(current_density=before, duration=length, drives=(step,), **common)
+    driven = RunSpec(current_density=before, duration=STEP_DURATION, drives=(step,), **common)
     # beside it (the second worker): an RF current near f_free, which a centred vortex with a
     # perpendicular polarizer cannot lock to (the drive is cylindrically symmetric)
-    c_free = complex_amplitude(xr.load_dataset(folders["free"] / "timeseries.nc",
+    c_free = complex_amplitude(xr.load_dataset(folders["free_rf"] / "timeseries.nc",
                                                engine="h5netcdf")).values[0]
     dt = 50e-12
     f_free = mean_frequency(c_free, dt, 0.0, start=c_free.size // 2)[0]
-    rf = RFCurrent(RF_CURRENT_FRACTION * before, f_free + RF_CURRENT_DETUNING)
-    rf_spec = RunSpec(current_density=before, duration=length, drives=(rf,), **common)
-    start_state = str(folders["free"] / "m_final.npy")
-    folders2, failed, _ = run_specs([("step", driven, start_state, {}),
-                                     ("rf_current", rf_spec, start_state, {})], engine,
-                                    config.device, store, progress=progress,
-                                    description="step and RF current")
+    rf = RFCurrent(RF_CURRENT_FRACTION * RF_CURRENT_DC, f_free + RF_CURRENT_DETUNING)
+    rf_spec = RunSpec(current_density=RF_CURRENT_DC, duration=grid["duration"], drives=(rf,),
+                      **common)
+    folders2, failed, _ = run_specs(
+        [("step", driven, str(folders["free"] / "m_final.npy"), {}),
+         ("rf_current", rf_spec, str(folders["free_rf"] / "m_final.npy"), {})], engine,
+        config.device, store, progress=progress, description="step and RF current")
     if failed:
         raise RuntimeError(f"step: driven run failed: {failed}")
     c_rf = complex_amplitude(xr.load_dataset(folders2["rf_current"] / "timeseries.nc",
