@@ -197,17 +197,13 @@ def run_locking(device: Any, settings: LockSettings, *, out: str | Path = "lock"
     import xarray as xr
 
     from compact.locking import adler_window_frequency, fit_adler, mean_frequency, phase_difference
-    from micromag.engines import RunSpec, get_engine
-    from multiscale.store import Store, write_dataset, write_json
-    from multiscale.sweep import _relaxed_state
+    from micromag.engines import RunSpec
+    from multiscale.store import Store, output_folder, write_dataset, write_json
+    from multiscale.sweep import _relaxed_state, available_engine
 
     started = time.time()
-    engine = get_engine(settings.engine)
-    ok, reason = engine.availability()
-    if not ok:
-        raise InputError(f"lock.engine = {settings.engine!r} cannot run here: {reason}")
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    engine = available_engine(settings.engine, "lock.engine")
+    out = output_folder(out)
     store = Store(store_root if store_root is not None else out / "store")
     dt = settings.sampling_interval
     common = {"sampling_interval": dt, "tolerance": settings.tolerance}

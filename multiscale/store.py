@@ -114,6 +114,23 @@ def _atomic_path(path: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
+def output_folder(path: str | Path, key: str = "--out") -> Path:
+    """Create the output folder ``path`` (parents too); InputError naming ``key`` when it
+    cannot be created or written."""
+    from multiscale.errors import InputError
+
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise InputError(f"{key} = {str(path)!r}: cannot write there "
+                         f"({error.strerror or error})") from None
+    return folder
+
+
 def write_bytes(data: bytes, path: str | Path) -> Path:
     """Write ``data`` to ``path`` atomically."""
     with _atomic_path(Path(path)) as tmp:

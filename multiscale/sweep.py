@@ -188,6 +188,19 @@ def _run_one(engine_name: str, device_dict: dict, spec_dict: dict, initial_path:
     return str(run.path)
 
 
+def available_engine(name: str, key: str) -> Any:
+    """The engine ``name``; InputError naming ``key`` if it is unknown or cannot run here."""
+    from micromag.engines import get_engine
+
+    if name not in ENGINES:
+        fail(key, name, f"must be one of {list(ENGINES)}")
+    engine = get_engine(name)
+    ok, reason = engine.availability()
+    if not ok:
+        raise InputError(f"{key} = {name!r} cannot run here: {reason}")
+    return engine
+
+
 def _relaxed_state(engine: Any, device: Any, store: Any, progress: bool) -> str:
     """Path of the relaxed magnetisation (``m.npy``), computed once and stored."""
     import numpy as np
@@ -231,19 +244,13 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
     import numpy as np
     import xarray as xr
 
-    from micromag.engines import RunSpec, get_engine
-    from multiscale.store import Store, write_dataset, write_json
+    from micromag.engines import RunSpec
+    from multiscale.store import Store, output_folder, write_dataset, write_json
 
     started = time.time()
     name = engine or settings.engine
-    if name not in ENGINES:
-        fail("engine", name, f"must be one of {list(ENGINES)}")
-    eng = get_engine(name)
-    ok, reason = eng.availability()
-    if not ok:
-        raise InputError(f"engine = {name!r} cannot run here: {reason}")
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    eng = available_engine(name, "engine")
+    out = output_folder(out)
     store = Store(store_root if store_root is not None else out / "store")
     version = eng.version()
 
