@@ -15,11 +15,14 @@ against the calibrated compact model; and the engines on one short driven run.
    (:func:`compact.observables.relaxation_rate`) against the model's Γ_p = Γ_G (ζ - 1).
 4. Engines: a short run of a small disk driven by an RF current and an RF field, built-in
    versus magnum.np (and OOMMF where it runs): the largest difference of <m>.
+5. Nonlinearity scan: compact models that differ only in N (the calibrated one, the df/dp
+   measured at fixed current after the step, 0, minus the calibrated) through the same
+   locking protocol: does another ν explain what the calibrated one misses?
 
 Ends with ``lock_rel_err_max=<x> gamma_p_rel_err=<y> engines_max_diff=<z>``: the largest
 relative error of Δ_lock predicted with the device's κ at the amplitudes it was not fitted at,
 that of Γ_p, and the largest difference of <m> between engines. ``--quick``: one DC current,
-two amplitudes, five detunings, 40 ns driven runs, the step, the calibration on 60 ns sweep
+two amplitudes, four detunings, 40 ns driven runs, the step, the calibration on 60 ns sweep
 runs (the full run: 100 ns, the chain's own). Results: ``OUT/results.json`` and figures in OUT
 (default ``benchmarks/results/injection_locking``; ``--quick``: ``..._quick``).
 
