@@ -80,7 +80,8 @@ def calibrate(out: Path, store, quick: bool, progress: bool):
     return config, calibration
 
 
-def locking(config, model, out: Path, store, quick: bool, progress: bool) -> dict:
+def locking(config, model, out: Path, store, quick: bool, progress: bool) -> tuple:
+    """The micromagnetic locking study and κ: (results for results.json, locking Dataset)."""
     from multiscale.config import parse
     from multiscale.lock import LockSettings, calibrate_coupling, run_locking
 
@@ -90,14 +91,14 @@ def locking(config, model, out: Path, store, quick: bool, progress: bool) -> dic
     result = run_locking(config.device, settings, out=out / "lock", store_root=store.root,
                          progress=progress)
     coupling = calibrate_coupling(result.dataset, model)
-    return {"settings": {k: getattr(settings, k) for k in
-                         ("current_densities", "amplitudes", "detunings", "detuning_scale",
-                          "duration", "settle")},
-            "failed": result.failed, "wall_s": result.wall_s,
-            "kappa_field": coupling["kappa"], "kappa_field_error": coupling["kappa_error"],
-            "per_current": coupling["per_current"], "predictions": coupling["predictions"],
-            "micromag": _fits(result.dataset), "model": coupling["model"].to_dict(),
-            "_dataset": result.dataset}
+    summary = {"settings": {k: getattr(settings, k) for k in
+                            ("current_densities", "amplitudes", "detunings", "detuning_scale",
+                             "duration", "settle")},
+               "failed": result.failed, "wall_s": result.wall_s,
+               "kappa_field": coupling["kappa"], "kappa_field_error": coupling["kappa_error"],
+               "per_current": coupling["per_current"], "predictions": coupling["predictions"],
+               "micromag": _fits(result.dataset), "model": coupling["model"].to_dict()}
+    return summary, result.dataset
 
 
 def with_frequency_shift(model, N: float, current: float):
@@ -109,11 +110,11 @@ def with_frequency_shift(model, N: float, current: float):
 
     from compact import rates
 
+    p0 = float(model.stationary_power(current))
     slope = float(rates.stationary_power_slope(current, model.Q, model.I_th))
     df_dI = model.df_dI + (model.N - N) * slope
-    shifted = dataclasses.replace(model, N=N, df_dI=df_dI, f0=model.f0)
-    offset = float(model.frequency(current)) - float(shifted.frequency(current))
-    return dataclasses.replace(shifted, f0=model.f0 + offset)
+    f0 = model.f0 + (model.N - N) * p0 + (model.df_dI - df_dI) * (current - model.I_th)
+    return dataclasses.replace(model, N=N, df_dI=df_dI, f0=f0)
 
 
 def nonlinearity_scan(lock_dataset, model, shifts) -> list[dict]:
@@ -418,14 +419,15 @@ def main(argv=None) -> int:
     results["calibration"] = {"model": model.to_dict(), "stderr": calibration.stderr,
                               "wall_s": time.time() - started}
     t = time.time()
-    results["locking"] = locking(config, model, out, store, args.quick, progress)
+    results["locking"], lock_dataset = locking(config, model, out, store, args.quick,
+                                               progress)
     results["locking"]["wall_s_total"] = time.time() - t
     t = time.time()
     results["step"] = step_response(config, model, out, store, args.quick, progress)
     results["step"]["wall_s"] = time.time() - t
     t = time.time()
     results["nonlinearity_scan"] = nonlinearity_scan(
-        results["locking"].pop("_dataset"), model,
+        lock_dataset, model,
         [("calibrated N", model.N), ("N from the step", results["step"]["N_micromag"]),
          ("N = 0", 0.0), ("N = -N_calibrated", -model.N)])
     results["nonlinearity_scan_wall_s"] = time.time() - t

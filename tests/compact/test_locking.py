@@ -99,9 +99,9 @@ def test_locking_range_stays_proportional_to_the_drive_for_either_sign_of_nu(N):
     drive strengths of the micromagnetic study (2π Δ_lock / Γ_p = 0.2 and 0.4 here). The
     calibration device's model with its calibrated N (ν = +1.4) and with the N measured at
     fixed current in micromagnetics (ν = -5.3): Δ(2F)/Δ(F) = 2 within 8 % for both (measured
-    2.09 and 2.11: the next order in the drive and the finite runs' bias),
-    so a different ν cannot make Δ_lock(H) sublinear as the micromagnetic runs at 1e11 A/m^2
-    are (1.79 per doubling, docs/injection_locking.md)."""
+    2.09 and 2.11, the excess being the next order in the drive and the finite runs' bias), so
+    a different ν cannot make Δ_lock(H) sublinear as the micromagnetic runs at 1e11 A/m^2 are
+    (1.79 per doubling, docs/injection_locking.md)."""
     model = AutoOscillator(f0=8.316e8, N=N, df_dI=-2.85e10, gamma_g=1.69e8, Q=0.0,
                            I_th=1.893e-3)
     current = 3.142e-3
@@ -113,7 +113,7 @@ def test_locking_range_stays_proportional_to_the_drive_for_either_sign_of_nu(N):
     widths = []
     for strength in (0.2, 0.4):  # 2π Δ_lock / Γ_p of the closed form
         width = strength * gamma_p / (2 * math.pi)
-        drive = 2 * math.pi * width * math.sqrt(p0) / math.sqrt(1 + nu**2)
+        drive = float(input_coupling(width, 1.0, p0, nu))  # F (1/s) giving that width
         detunings = np.array([-2.0, -1.2, -0.6, 0.0, 0.6, 1.2, 2.0]) * width
         runs, _ = driven_phases(model, current, drive, f_free + detunings, duration, dt,
                                 settle)
