@@ -18,13 +18,20 @@ against the calibrated compact model; and the engines on one short driven run.
 5. Nonlinearity scan: compact models that differ only in N (the calibrated one, the df/dp
    measured at fixed current after the step, 0, minus the calibrated) through the same
    locking protocol: does another ν explain what the calibrated one misses?
+6. Operating points: at each locking current the current is cut to zero for 1.5 ns and the
+   orbit's return at that current gives Γ_p, N = df/dp and so ν of the device there
+   (:mod:`compact.transients`); with them and the micromagnetic Δ_lock, κ_H per current.
+7. Local models: at each locking current a compact model with that current's measured p0,
+   Γ_p and N through the locking protocol: does the model lock like the device once its
+   parameters are the device's at the operating point, and with one κ_H?
 
 Ends with ``lock_rel_err_max=<x> gamma_p_rel_err=<y> engines_max_diff=<z>``: the largest
 relative error of Δ_lock predicted with the device's κ at the amplitudes it was not fitted at,
 that of Γ_p, and the largest difference of <m> between engines. ``--quick``: one DC current,
-two amplitudes, four detunings, 40 ns driven runs, the step, the calibration on 60 ns sweep
-runs (the full run: 100 ns, the chain's own). Results: ``OUT/results.json`` and figures in OUT
-(default ``benchmarks/results/injection_locking``; ``--quick``: ``..._quick``).
+two amplitudes, four detunings, 40 ns driven runs, the step, a 30 ns pulse run, no RF-current
+run, the calibration on 60 ns sweep runs (the full run: 100 ns, the chain's own). Results:
+``OUT/results.json`` and figures in OUT (default ``benchmarks/results/injection_locking``;
+``--quick``: ``..._quick``).
 
 Usage: ``python benchmarks/injection_locking.py [--quick] [--out DIR] [--skip-engines]``.
 """
@@ -61,6 +68,10 @@ QUICK_SWEEP_DURATION = 60e-9
 STEP = (9.0e10, 1.05e11, 2e-9)
 #: the step run's length (s)
 STEP_DURATION = 50e-9
+#: the operating-point runs: the current is cut to zero at PULSE[0] for PULSE[1] (s), then the
+#: orbit returns at the DC current for the rest of PULSE_RUN (s)
+PULSE = (1e-9, 1.5e-9)
+PULSE_RUN = {"full": 50e-9, "quick": 30e-9}
 #: the RF-current run: its DC current density (A/m^2), J_rf / J_dc and f_e - f_free (Hz)
 RF_CURRENT_DC, RF_CURRENT_FRACTION, RF_CURRENT_DETUNING = 1.0e11, 0.2, 2e6
 
@@ -156,12 +167,16 @@ def _fits(ds) -> list[dict]:
     return rows
 
 
-def step_response(config, model, out: Path, store, quick: bool, progress: bool) -> dict:
-    """Micromagnetic Γ_p after a DC current step against the model."""
+def step_response(config, model, out: Path, store, quick: bool, progress: bool,
+                  beside: list = ()) -> tuple[dict, dict]:
+    """Micromagnetic Γ_p after a DC current step against the model; the runs ``beside``
+    (run_specs items) go in the same batch, on the other worker. Returns (results, folders of
+    ``beside``)."""
     import xarray as xr
 
     from compact.locking import mean_frequency
     from compact.observables import complex_amplitude, relaxation_rate
+    from compact.transients import local_parameters
     from micromag.drives import CurrentWaveform, RFCurrent
     from micromag.engines import RunSpec, get_engine
     from multiscale.lock import run_specs
@@ -172,39 +187,45 @@ def step_response(config, model, out: Path, store, quick: bool, progress: bool) 
     initial = _relaxed_state(engine, config.device, store, progress)
     common = {"sampling_interval": 50e-12}
     grid = QUICK if quick else FULL
+    # the RF-current run only in the full run: the quick run's 60 ns free run at
+    # RF_CURRENT_DC has not settled, so the driven run drifts for other reasons
     frees = [(name, RunSpec(current_density=J, duration=grid["free_duration"],
                             record_final=True, **common), initial, {})
-             for name, J in (("free", before), ("free_rf", RF_CURRENT_DC))]
+             for name, J in (("free", before), ("free_rf", RF_CURRENT_DC))
+             if name == "free" or not quick]
     folders, failed, _ = run_specs(frees, engine, config.device, store, progress=progress,
                                    description="free runs")
     if failed:
         raise RuntimeError(f"step: free run failed: {failed}")
     step = CurrentWaveform.step_function(before, after, at, rise_time=0.1e-9)
     driven = RunSpec(current_density=before, duration=STEP_DURATION, drives=(step,), **common)
-    # beside it (the second worker): an RF current near f_free, which a centred vortex with a
-    # perpendicular polarizer cannot lock to (the drive is cylindrically symmetric)
-    c_free = complex_amplitude(xr.load_dataset(folders["free_rf"] / "timeseries.nc",
-                                               engine="h5netcdf")).values[0]
+    batch = [("step", driven, str(folders["free"] / "m_final.npy"), {}), *beside]
     dt = 50e-12
-    f_free = mean_frequency(c_free, dt, 0.0, start=c_free.size // 2)[0]
-    rf = RFCurrent(RF_CURRENT_FRACTION * RF_CURRENT_DC, f_free + RF_CURRENT_DETUNING)
-    rf_spec = RunSpec(current_density=RF_CURRENT_DC, duration=grid["duration"], drives=(rf,),
-                      **common)
-    folders2, failed, _ = run_specs(
-        [("step", driven, str(folders["free"] / "m_final.npy"), {}),
-         ("rf_current", rf_spec, str(folders["free_rf"] / "m_final.npy"), {})], engine,
-        config.device, store, progress=progress, description="step and RF current")
+    if not quick:
+        # an RF current near f_free, which a centred vortex with a perpendicular polarizer
+        # cannot lock to (the drive is cylindrically symmetric)
+        c_free = complex_amplitude(xr.load_dataset(folders["free_rf"] / "timeseries.nc",
+                                                   engine="h5netcdf")).values[0]
+        f_free = mean_frequency(c_free, dt, 0.0, start=c_free.size // 2)[0]
+        rf = RFCurrent(RF_CURRENT_FRACTION * RF_CURRENT_DC, f_free + RF_CURRENT_DETUNING)
+        rf_spec = RunSpec(current_density=RF_CURRENT_DC, duration=grid["duration"],
+                          drives=(rf,), **common)
+        batch.append(("rf_current", rf_spec, str(folders["free_rf"] / "m_final.npy"), {}))
+    folders2, failed, _ = run_specs(batch, engine, config.device, store, progress=progress,
+                                    description="step, pulses, RF current")
     if failed:
         raise RuntimeError(f"step: driven run failed: {failed}")
-    c_rf = complex_amplitude(xr.load_dataset(folders2["rf_current"] / "timeseries.nc",
-                                             engine="h5netcdf")).values[0]
-    f_rf, _ = mean_frequency(c_rf, dt, rf.frequency, start=int(grid["settle"] / dt))
-    rf_current = {"amplitude_A_per_m2": rf.amplitude,
-                  "amplitude_A": rf.amplitude * config.device.area,
-                  "drive_frequency": rf.frequency, "free_frequency": f_free,
-                  "frequency": f_rf, "pulled_by": f_free - f_rf,
-                  "radius_free": float(np.mean(np.abs(c_free[c_free.size // 2:]))),
-                  "radius_driven": float(np.mean(np.abs(c_rf[c_rf.size // 3:])))}
+    rf_current = None
+    if not quick:
+        c_rf = complex_amplitude(xr.load_dataset(folders2["rf_current"] / "timeseries.nc",
+                                                 engine="h5netcdf")).values[0]
+        f_rf, _ = mean_frequency(c_rf, dt, rf.frequency, start=int(grid["settle"] / dt))
+        rf_current = {"amplitude_A_per_m2": rf.amplitude,
+                      "amplitude_A": rf.amplitude * config.device.area,
+                      "drive_frequency": rf.frequency, "free_frequency": f_free,
+                      "frequency": f_rf, "pulled_by": f_free - f_rf,
+                      "radius_free": float(np.mean(np.abs(c_free[c_free.size // 2:]))),
+                      "radius_driven": float(np.mean(np.abs(c_rf[c_rf.size // 3:])))}
     ds = xr.load_dataset(folders2["step"] / "timeseries.nc", engine="h5netcdf")
     c = complex_amplitude(ds).values[0]
     start = int(round((at + 0.1e-9) / dt)) + 1
@@ -217,11 +238,7 @@ def step_response(config, model, out: Path, store, quick: bool, progress: bool) 
     I_after = after * config.device.area
     predicted = float(model.relaxation_rate(I_after))
     # the nonlinear frequency shift at fixed current: f(t) against p(t) while p relaxes
-    phase = np.unwrap(np.angle(c))
-    frequency = -np.gradient(phase, dt) / (2 * np.pi)
-    frequency = np.convolve(frequency, np.ones(period) / period, mode="same")[start:-period]
-    moving = np.abs(p_after - p_end) > 0.05 * abs(p_after[0] - p_end)
-    shift = float(np.polyfit(p_after[moving], frequency[moving], 1)[0])
+    shift = local_parameters(c, dt, start, period * dt, tail=10e-9)[0].frequency_shift
     nu_micromag = 2 * np.pi * shift * p_end / measured
     nu_model = float(model.nonlinearity(I_after))
     p0_model = (float(model.stationary_power(before * config.device.area)),
@@ -231,9 +248,124 @@ def step_response(config, model, out: Path, store, quick: bool, progress: bool) 
             "N_micromag": shift, "N_model": model.N, "nu_micromag": nu_micromag,
             "nu_model": nu_model,
             "p_end_micromag": p_end,
-            "p_start_micromag": float(np.mean(power[start - 2 * period:start - period])),
+            "p_start_micromag": float(np.mean(power[period // 2:start - 3 - period // 2])),
             "p0_model": p0_model, "time": ds.time.values[start:-period].tolist()[::4],
-            "power": p_after.tolist()[::4]}
+            "power": p_after.tolist()[::4]}, {label: folders2[label] for label, *_ in beside}
+
+
+def pulse_specs(config, lock_dataset, store, quick: bool, progress: bool) -> list:
+    """The operating-point runs (run_specs items labelled by J): from the locking study's
+    free run at J (found in the store), the current cut to zero for PULSE[1] s at PULSE[0],
+    then held at J while the orbit returns."""
+    from micromag.drives import CurrentWaveform
+    from micromag.engines import RunSpec, get_engine
+    from multiscale.lock import run_specs
+    from multiscale.sweep import _relaxed_state
+
+    grid = QUICK if quick else FULL
+    engine = get_engine("builtin")
+    common = {"sampling_interval": 50e-12, "tolerance": 1e-5}
+    currents = [float(J) for J in lock_dataset.current_density.values]
+    initial = _relaxed_state(engine, config.device, store, progress)
+    frees = [(J, RunSpec(current_density=J, record_final=True,
+                         duration=grid["free_duration"], **common), initial, {})
+             for J in currents]
+    free, failed, _ = run_specs(frees, engine, config.device, store, progress=progress,
+                                description="free runs")
+    if failed:
+        raise RuntimeError(f"operating points: free run failed: {failed}")
+    at, width = PULSE
+    rise = 0.1e-9
+    duration = PULSE_RUN["quick" if quick else "full"]
+    specs = []
+    for J in currents:
+        hold = int(round(width / rise))
+        pulse = CurrentWaveform(values=(J,) + (0.0,) * hold + (J,), step=rise, start=at)
+        specs.append((J, RunSpec(current_density=J, duration=duration, drives=(pulse,),
+                                 **common), str(free[J] / "m_final.npy"), {}))
+    return specs
+
+
+def operating_points(config, model, lock_dataset, folders: dict) -> list:
+    """Γ_p, N and ν at each locking current, measured in micromagnetics at that current.
+
+    From the pulse runs (:func:`pulse_specs`; ``folders`` by J) the orbit's return at fixed
+    current (:func:`compact.transients.local_parameters`). With the measured p0, ν and the
+    micromagnetic Δ_lock at the smallest amplitude, κ_H = 2π Δ √p0 / (H √(1+ν²)) per current:
+    if the two currents give one κ_H, the compact model locks like the device once its ν and
+    p0 are those of the device at that current.
+    """
+    import xarray as xr
+
+    from compact.locking import input_coupling
+    from compact.observables import complex_amplitude
+    from compact.transients import local_parameters
+
+    at, width = PULSE
+    dt = 50e-12
+    amplitude = float(lock_dataset.amplitude.values.min())
+    rows = []
+    for i, J in enumerate(float(J) for J in lock_dataset.current_density.values):
+        ds = xr.load_dataset(folders[J] / "timeseries.nc", engine="h5netcdf")
+        c = complex_amplitude(ds).values[0]
+        f_free = float(lock_dataset.free_frequency.values[i])
+        start = int(round((at + width + 0.2e-9) / dt)) + 1
+        local, curves = local_parameters(c, dt, start, 1 / f_free, tail=10e-9)
+        half_width = float(lock_dataset.half_width.sel(amplitude=amplitude).values[i])
+        I = J * config.device.area
+        rows.append({
+            "current_density": J, "current": I, "micromag": local.to_dict(),
+            "model": {"stationary_power": float(model.stationary_power(I)),
+                      "relaxation_rate": float(model.relaxation_rate(I)),
+                      "frequency_shift": model.N,
+                      "nonlinearity": float(model.nonlinearity(I))},
+            "amplitude": amplitude, "half_width": half_width,
+            "kappa_measured_nu": float(input_coupling(half_width, amplitude,
+                                                      local.stationary_power,
+                                                      local.nonlinearity)),
+            "kappa_model_nu": float(input_coupling(half_width, amplitude,
+                                                   model.stationary_power(I),
+                                                   model.nonlinearity(I))),
+            "curves": {k: np.asarray(v).tolist()[::2] for k, v in curves.items()}})
+    return rows
+
+
+def local_model(point: dict, free_frequency: float):
+    """The compact model whose p0, Γ_p, N and generated frequency at the point's current are
+    those measured there in micromagnetics (:func:`operating_points`). Q = 0 and df_dI = 0:
+    the return at one current fixes Γ_p = Γ_G (ζ - 1) and p0, not how the gain splits into
+    Γ_G and Q, nor how f moves with I."""
+    from compact.model import AutoOscillator
+
+    mm = point["micromag"]
+    p0 = mm["stationary_power"]
+    zeta = 1 / (1 - p0)  # p0 = (ζ - 1)/ζ at Q = 0
+    return AutoOscillator(f0=free_frequency - mm["frequency_shift"] * p0,
+                          N=mm["frequency_shift"], df_dI=0.0,
+                          gamma_g=mm["relaxation_rate"] / (zeta - 1), Q=0.0,
+                          I_th=point["current"] / zeta)
+
+
+def local_model_locking(lock_dataset, points: list) -> list[dict]:
+    """Each locking current through the protocol with its :func:`local_model`: κ_H fitted at
+    the smallest amplitude, Δ_lock predicted at the others. Does the compact model lock like
+    the device once Γ_p, ν and p0 are the device's at that current, and is κ_H then one?"""
+    from multiscale.lock import calibrate_coupling
+
+    rows = []
+    for i, point in enumerate(points):
+        one = lock_dataset.isel(current_density=[i])
+        variant = local_model(point, float(one.free_frequency.values[0]))
+        coupling = calibrate_coupling(one, variant)
+        c = coupling["per_current"][0]
+        rows.append({"current_density": point["current_density"], "model": variant.to_dict(),
+                     "nu": c["nu"], "p0": c["p0"], "kappa": c["kappa"],
+                     "kappa_error": c["kappa_error"],
+                     "predictions": [{k: q[k] for k in (
+                         "amplitude", "measured", "predicted_own_kappa", "rel_err_own_kappa",
+                         "measured_centre_shift", "predicted_centre_shift", "fitting_point")}
+                         for q in coupling["predictions"]]})
+    return rows
 
 
 def engines() -> dict:
@@ -321,6 +453,42 @@ def figures(results: dict, out: Path) -> None:
     fig.savefig(out / "step_response.png", dpi=120)
     plt.close(fig)
 
+    operating_point_figure(results.get("operating_points") or [], out)
+
+
+def operating_point_figure(points: list, out: Path) -> None:
+    """g(p) and f(p) at fixed current after the pulse, with the fitted slopes."""
+    if not points:
+        return
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax_g, ax_f) = plt.subplots(1, 2, figsize=(10, 4))
+    for row in points:
+        curves, mm = row["curves"], row["micromag"]
+        p = np.array(curves["power"])
+        fitted = np.array(curves["fitted"], dtype=bool)
+        label = f"J = {row['current_density']:.3g} A/m$^2$"
+        dots, = ax_g.plot(p, np.array(curves["gain"]) / 1e6, ".", ms=3, label=label)
+        ax_f.plot(p, np.array(curves["frequency"]) / 1e6, ".", ms=3,
+                  color=dots.get_color(), label=label)
+        x = np.linspace(p[fitted].min(), p[fitted].max(), 2) if fitted.any() else p[:0]
+        p0 = mm["stationary_power"]
+        ax_g.plot(x, -mm["relaxation_rate"] / p0 * (x - p0) / 1e6, "-",
+                  color=dots.get_color())
+        ax_f.plot(x, (mm["frequency"] + mm["frequency_shift"] * (x - p0)) / 1e6, "-",
+                  color=dots.get_color())
+    ax_g.axhline(0, color="0.6", lw=0.8)
+    ax_g.set(xlabel="p = |c|²", ylabel="g = (dp/dt)/(2p) (1/µs)",
+             title="gain at fixed current, after the pulse")
+    ax_f.set(xlabel="p = |c|²", ylabel="f (MHz)", title="frequency at fixed current")
+    ax_g.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out / "operating_points.png", dpi=120)
+    plt.close(fig)
+
 
 def summary(results: dict) -> str:
     """The results as markdown tables (pasted into docs/injection_locking.md)."""
@@ -372,13 +540,47 @@ def summary(results: dict) -> str:
               f"({100 * step['rel_err']:+.1f} %); df/dp at fixed I micromag "
               f"{step['N_micromag'] / 1e6:.1f} MHz, model N {step['N_model'] / 1e6:.1f} MHz; ν "
               f"micromag {step['nu_micromag']:.2f}, model {step['nu_model']:.2f}; p after the "
-              f"step micromag {step['p_end_micromag']:.3f}, model {step['p0_model'][1]:.3f}.", "",
-              f"RF current {rf['amplitude_A'] * 1e3:.3f} mA (J_rf = "
-              f"{rf['amplitude_A_per_m2']:.3g} A/m²) at f_free "
-              f"{(rf['drive_frequency'] - rf['free_frequency']) / 1e6:+.2f} MHz: mean frequency "
-              f"moved by {-rf['pulled_by'] / 1e6:+.3f} MHz (locking would move it by "
-              f"{(rf['drive_frequency'] - rf['free_frequency']) / 1e6:+.2f} MHz); orbit radius "
-              f"{rf['radius_free']:.4f} → {rf['radius_driven']:.4f} R."]
+              f"step micromag {step['p_end_micromag']:.3f}, model {step['p0_model'][1]:.3f}."]
+    if rf is not None:
+        lines += ["", f"RF current {rf['amplitude_A'] * 1e3:.3f} mA (J_rf = "
+                  f"{rf['amplitude_A_per_m2']:.3g} A/m²) at f_free "
+                  f"{(rf['drive_frequency'] - rf['free_frequency']) / 1e6:+.2f} MHz: mean "
+                  f"frequency moved by {-rf['pulled_by'] / 1e6:+.3f} MHz (locking would move it "
+                  f"by {(rf['drive_frequency'] - rf['free_frequency']) / 1e6:+.2f} MHz); orbit "
+                  f"radius {rf['radius_free']:.4f} → {rf['radius_driven']:.4f} R."]
+    if results.get("operating_points"):
+        lines += ["", "At fixed current (the current cut to zero for 1.5 ns, then the orbit's "
+                  "return): micromagnetics against the model, and κ_H from Δ_lock at the "
+                  "smallest amplitude with each ν and p0.", "",
+                  "| J (A/m²) | p0 micromag / model | Γ_p micromag / model (1/s) | N micromag / "
+                  "model (MHz) | ν micromag / model | κ_H with micromag ν, p0 / with model's |",
+                  "|---|---|---|---|---|---|"]
+        for row in results["operating_points"]:
+            mm, md = row["micromag"], row["model"]
+            lines.append(
+                f"| {row['current_density']:.3g} | {mm['stationary_power']:.3f} / "
+                f"{md['stationary_power']:.3f} | {mm['relaxation_rate']:.3g} ± "
+                f"{mm['relaxation_rate_error']:.1g} / {md['relaxation_rate']:.3g} | "
+                f"{mm['frequency_shift'] / 1e6:.0f} ± {mm['frequency_shift_error'] / 1e6:.0f} / "
+                f"{md['frequency_shift'] / 1e6:.1f} | {mm['nonlinearity']:+.2f} / "
+                f"{md['nonlinearity']:+.2f} | {row['kappa_measured_nu']:.3g} / "
+                f"{row['kappa_model_nu']:.3g} |")
+    if results.get("local_models"):
+        lines += ["", "Compact models with each current's micromagnetic p0, Γ_p and N (Q = 0, "
+                  "df_dI = 0) through the same protocol, κ_H fitted at the smallest amplitude:",
+                  "", "| J (A/m²) | ν | κ_H (1/(s·A/m)) | H (A/m) | Δ_lock micromag / compact "
+                  "(MHz) | rel. err | centre − f_free micromag / compact (MHz) |",
+                  "|---|---|---|---|---|---|---|"]
+        for row in results["local_models"]:
+            for q in row["predictions"]:
+                mark = " (κ fitted)" if q["fitting_point"] else ""
+                lines.append(
+                    f"| {row['current_density']:.3g} | {row['nu']:+.2f} | "
+                    f"{row['kappa']:.3g} ± {row['kappa_error']:.1g} | {q['amplitude']:g}{mark} | "
+                    f"{q['measured'] / 1e6:.3f} / {q['predicted_own_kappa'] / 1e6:.3f} | "
+                    f"{100 * q['rel_err_own_kappa']:+.1f} % | "
+                    f"{q['measured_centre_shift'] / 1e6:+.3f} / "
+                    f"{q['predicted_centre_shift'] / 1e6:+.3f} |")
     if "engines" in results:
         e = results["engines"]
         lines += ["", "Engines, 1.5 ns driven run: max |Δ<m>| "
@@ -423,8 +625,13 @@ def main(argv=None) -> int:
                                                progress)
     results["locking"]["wall_s_total"] = time.time() - t
     t = time.time()
-    results["step"] = step_response(config, model, out, store, args.quick, progress)
+    # the step and the operating-point pulses in one batch of runs
+    pulses = pulse_specs(config, lock_dataset, store, args.quick, progress)
+    results["step"], pulse_runs = step_response(config, model, out, store, args.quick,
+                                                progress, beside=pulses)
+    results["operating_points"] = operating_points(config, model, lock_dataset, pulse_runs)
     results["step"]["wall_s"] = time.time() - t
+    results["local_models"] = local_model_locking(lock_dataset, results["operating_points"])
     t = time.time()
     results["nonlinearity_scan"] = nonlinearity_scan(
         lock_dataset, model,
@@ -453,15 +660,30 @@ def main(argv=None) -> int:
               + (" [κ fitted here]" if p["fitting_point"] else ""))
     step = results["step"]
     rf = step["rf_current"]
-    offset = rf["drive_frequency"] - rf["free_frequency"]
-    print(f"RF current {rf['amplitude_A'] * 1e3:.3f} mA at f_free {offset / 1e6:+.3g} MHz: "
-          f"mean frequency pulled by {rf['pulled_by'] / 1e6:+.3f} MHz (locked would be "
-          f"{-offset / 1e6:+.3g} MHz)")
+    if rf is not None:
+        offset = rf["drive_frequency"] - rf["free_frequency"]
+        print(f"RF current {rf['amplitude_A'] * 1e3:.3f} mA at f_free {offset / 1e6:+.3g} MHz: "
+              f"mean frequency pulled by {rf['pulled_by'] / 1e6:+.3f} MHz (locked would be "
+              f"{-offset / 1e6:+.3g} MHz)")
     print(f"step {STEP[0]:.3g} -> {STEP[1]:.3g} A/m^2: Γ_p micromag "
           f"{step['gamma_p_micromag']:.4g} 1/s, model {step['gamma_p_model']:.4g} 1/s; "
           f"df/dp at fixed I: micromag {step['N_micromag'] / 1e6:.1f} MHz, model N "
           f"{step['N_model'] / 1e6:.1f} MHz; ν micromag {step['nu_micromag']:.2f}, model "
           f"{step['nu_model']:.2f}")
+    for row in results["operating_points"]:
+        mm, md = row["micromag"], row["model"]
+        print(f"J={row['current_density']:.3g} at fixed current (current pulse): Γ_p micromag "
+              f"{mm['relaxation_rate']:.4g} 1/s, model {md['relaxation_rate']:.4g}; N micromag "
+              f"{mm['frequency_shift'] / 1e6:.1f} MHz, model {md['frequency_shift'] / 1e6:.1f}; "
+              f"ν micromag {mm['nonlinearity']:+.2f}, model {md['nonlinearity']:+.2f}; κ_H from "
+              f"Δ_lock({row['amplitude']:g} A/m) with the measured ν, p0 "
+              f"{row['kappa_measured_nu']:.4g}, with the model's {row['kappa_model_nu']:.4g}")
+    for row in results["local_models"]:
+        errors = [abs(q["rel_err_own_kappa"]) for q in row["predictions"]
+                  if not q["fitting_point"]]
+        print(f"J={row['current_density']:.3g} compact model with the local p0, Γ_p, N "
+              f"(ν {row['nu']:+.2f}): κ_H {row['kappa']:.4g} 1/(s A/m); largest error of "
+              f"Δ_lock at the other amplitudes {100 * max(errors, default=math.nan):.1f} %")
     for row in results["nonlinearity_scan"]:
         errors = [abs(q["rel_err_own_kappa"]) for q in row["predictions"]
                   if not q["fitting_point"]]
