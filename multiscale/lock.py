@@ -165,7 +165,9 @@ def run_specs(specs: list[tuple[str, Any, str | None, dict]], engine: Any, devic
 
     outcomes = run_tasks(task, pending, scheduler=scheduler,
                          workers=min(workers or os.cpu_count() or 1, max(len(pending), 1)),
-                         description=description, progress=progress)
+                         description=description, progress=progress,
+                         simulated_time=[run_spec.duration for _, run_spec, *_ in pending],
+                         label=lambda item: f"run {item[0]}")
     failed = {}
     for outcome in outcomes:
         label = outcome.item[0]

@@ -168,6 +168,7 @@ def _run_one(engine_name: str, device_dict: dict, spec_dict: dict, initial_path:
 
     from micromag.devices import device_from_dict
     from micromag.engines import RunSpec, get_engine
+    from multiscale.progress import simulated_time_reporter
     from multiscale.store import Store, write_dataset
 
     device = device_from_dict(device_dict)
@@ -177,7 +178,7 @@ def _run_one(engine_name: str, device_dict: dict, spec_dict: dict, initial_path:
     store = Store(store_root)
     with store.record(inputs, seed=run_spec.seed, engine=engine_name,
                       engine_version=engine_version) as run:
-        dataset = engine.run(device, run_spec)
+        dataset = engine.run(device, run_spec, progress=simulated_time_reporter())
         if "m_final" in dataset:  # where a later run continues from
             tmp = run.path / "m_final.tmp.npy"
             np.save(tmp, dataset["m_final"].values[0])
@@ -312,27 +313,25 @@ def _compute(pending: list, name: str, device_dict: dict, initial: str | None, s
              version: str, folders: dict, scheduler: str | None, workers: int,
              progress: bool) -> dict[float, str]:
     """Run the pending currents on dask; fill ``folders``; return the failures."""
-    from dask.distributed import as_completed
-    from tqdm.auto import tqdm
+    from multiscale.tasks import run_tasks
 
-    from multiscale.tasks import dask_client
+    def task(item):
+        run_spec, inputs = item
+        return _run_one(name, device_dict, run_spec.to_dict(), initial, str(store.root),
+                        inputs, version)
 
+    outcomes = run_tasks(task, pending, scheduler=scheduler,
+                         workers=min(workers or os.cpu_count() or 1, len(pending)),
+                         description=f"sweep ({name}, {len(pending)} currents)",
+                         progress=progress,
+                         simulated_time=[run_spec.duration for run_spec, _ in pending],
+                         label=lambda item: f"current density {item[0].current_density:.4g} "
+                                            "A/m^2")
     failed: dict[float, str] = {}
-    n_workers = min(workers or os.cpu_count() or 1, len(pending))
-    with dask_client(scheduler, n_workers) as client:
-        futures = {}
-        for run_spec, inputs in pending:
-            future = client.submit(_run_one, name, device_dict, run_spec.to_dict(), initial,
-                                   str(store.root), inputs, version, pure=False)
-            futures[future] = run_spec.current_density
-        with tqdm(total=len(futures), desc=f"sweep ({name})", unit="current",
-                  disable=not progress) as bar:
-            for future in as_completed(futures):
-                J = futures[future]
-                try:
-                    folders[J] = Path(future.result())
-                except Exception as error:  # report, keep the others going
-                    failed[J] = f"{type(error).__name__}: {str(error).splitlines()[0]}"
-                    bar.write(f"current density {J:.4g} A/m^2 failed: {failed[J]}")
-                bar.update(1)
+    for outcome in outcomes:
+        J = outcome.item[0].current_density
+        if outcome.ok:
+            folders[J] = Path(outcome.result)
+        else:
+            failed[J] = outcome.error.splitlines()[0]
     return failed

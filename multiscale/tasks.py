@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -80,26 +81,33 @@ def run_tasks(
     workers: int | None = None,
     description: str = "tasks",
     progress: bool = True,
+    simulated_time: Sequence[float] | None = None,
+    label: Callable[[Any], str] | None = None,
 ) -> list[TaskOutcome]:
     """Run ``function(item)`` for every item as dask tasks; failures don't stop the rest.
 
-    Returns one :class:`TaskOutcome` per item, in the order of ``items``.
+    ``simulated_time``: the simulated length (s) of each item's micromagnetic run; the bar then
+    counts simulated ns over all workers (:class:`multiscale.progress.SimulatedTimeBar`; the
+    runs report through :func:`multiscale.progress.simulated_time_reporter`), else tasks.
+    Failures are written above the bar as they happen, the item named by ``label(item)``
+    (default: its place in ``items``). Returns one :class:`TaskOutcome` per
+    item, in the order of ``items``.
     """
     if not items:
         return []
     if client is None:
         with dask_client(scheduler, workers) as own:
             return run_tasks(
-                function, items, client=own, description=description, progress=progress
+                function, items, client=own, description=description, progress=progress,
+                simulated_time=simulated_time, label=label,
             )
 
     from dask.distributed import as_completed
-    from tqdm import tqdm
 
     futures = [client.submit(function, item, pure=False) for item in items]
     index = {future.key: i for i, future in enumerate(futures)}
     outcomes = [TaskOutcome(item) for item in items]
-    with tqdm(total=len(futures), desc=description, disable=not progress, unit="task") as bar:
+    with _bar(client, futures, simulated_time, description, progress) as bar:
         for future in as_completed(futures):
             outcome = outcomes[index[future.key]]
             try:
@@ -107,5 +115,39 @@ def run_tasks(
             except Exception as error:  # reported, and the other points go on
                 outcome.error = f"{type(error).__name__}: {error}"
                 outcome.exception = error
-            bar.update()
+                if progress:
+                    name = label(outcome.item) if label else f"task {index[future.key]}"
+                    bar.write(f"{name} failed: {outcome.error.splitlines()[0]}")
+            bar.finished(future.key)
     return outcomes
+
+
+class _TaskBar:
+    """A tqdm bar counting finished tasks, with :class:`SimulatedTimeBar`'s methods."""
+
+    def __init__(self, total: int, description: str, disable: bool) -> None:
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=total, desc=description, disable=disable, unit="task")
+
+    def __enter__(self) -> _TaskBar:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.bar.close()
+
+    def finished(self, key: Any) -> None:
+        self.bar.update()
+
+    def write(self, text: str) -> None:
+        self.bar.write(text, file=sys.stderr)
+
+
+def _bar(client: Any, futures: list, simulated_time: Sequence[float] | None,
+         description: str, progress: bool) -> Any:
+    if simulated_time is None:
+        return _TaskBar(len(futures), description, not progress)
+    from multiscale.progress import SimulatedTimeBar
+
+    return SimulatedTimeBar(client, [f.key for f in futures], simulated_time,
+                            description=description, disable=not progress)

@@ -9,6 +9,7 @@ translates the device (:func:`micromag.engines.translate.build_problem`) and rai
 from __future__ import annotations
 
 import abc
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,7 +23,11 @@ from .translate import build_problem
 if TYPE_CHECKING:  # pragma: no cover
     import xarray as xr
 
-__all__ = ["Engine"]
+__all__ = ["Engine", "PROGRESS_INTERVAL"]
+
+#: simulated time (s) between two calls of a run's ``progress`` callback, where the engine
+#: can report during a run
+PROGRESS_INTERVAL = 1e-9
 
 
 class Engine(abc.ABC):
@@ -74,9 +79,15 @@ class Engine(abc.ABC):
         """
 
     @abc.abstractmethod
-    def run(self, device: Any, spec: RunSpec) -> xr.Dataset:
+    def run(self, device: Any, spec: RunSpec, *,
+            progress: Callable[[float], None] | None = None) -> xr.Dataset:
         """Integrate the LLG-Slonczewski equation for one current; see
         :func:`micromag.engines.timeseries.timeseries_dataset`.
+
+        ``progress(t)``, if given, is called with the simulated time t (s) reached, every
+        :data:`PROGRESS_INTERVAL` of simulated time, by engines that can report during a run
+        (the built-in one); engines that run in another program (OOMMF, magnum.np's process)
+        do not call it, and the caller counts their run when it ends.
 
         Raises :class:`~micromag.engines.errors.RunFailed` if the integration diverges or the
         engine fails.

@@ -194,8 +194,9 @@ class MagnumNPEngine(Engine):
             "relax_maxiter": self.relax_maxiter, "relax_dm_tol": self.relax_dm_tol})
         return outputs["m_final"]
 
-    def run(self, device: Any, spec: RunSpec) -> Any:
-        """One current: see :meth:`Engine.run`."""
+    def run(self, device: Any, spec: RunSpec, *, progress: Any = None) -> Any:
+        """One current: see :meth:`Engine.run` (runs in another process: ``progress`` is not
+        called)."""
         problem = self.check(device, spec)
         outputs, info, run_dir = self._execute(problem, {
             "mode": "run", "tolerance": spec.tolerance,

@@ -232,8 +232,9 @@ class OOMMFEngine(Engine):
         norm = np.linalg.norm(m, axis=-1, keepdims=True)
         return np.where(norm > 0, m / np.where(norm > 0, norm, 1.0), 0.0)
 
-    def run(self, device: Any, spec: RunSpec) -> Any:
-        """One current: see :meth:`Engine.run`."""
+    def run(self, device: Any, spec: RunSpec, *, progress: Any = None) -> Any:
+        """One current: see :meth:`Engine.run` (runs in another process: ``progress`` is not
+        called)."""
         import discretisedfield as df
 
         self.require_available()

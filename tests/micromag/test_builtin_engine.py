@@ -119,3 +119,15 @@ def test_demag_kernel_is_computed_once_per_geometry():
     assert sims[0].kernel is sims[1].kernel
     other = simulation_from_problem(build_problem(VortexSTNO(cell_size=5e-9), RunSpec()))
     assert other.kernel is not sims[0].kernel
+
+
+def test_a_run_reports_its_simulated_time_every_nanosecond():
+    """``progress(t)`` at the first sample after each PROGRESS_INTERVAL and at the end."""
+    from micromag.engines.base import PROGRESS_INTERVAL
+
+    device = VortexSTNO(diameter=40e-9, thickness=5e-9, cell_size=5e-9, core_shift=(5e-9, 0.0))
+    reached = []
+    spec = RunSpec(current_density=5e10, duration=2.5e-9, sampling_interval=0.1e-9)
+    BuiltinEngine().run(device, spec, progress=reached.append)
+    assert PROGRESS_INTERVAL == 1e-9
+    np.testing.assert_allclose(reached, [1e-9, 2e-9, 2.5e-9], rtol=1e-9)

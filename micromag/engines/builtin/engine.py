@@ -127,7 +127,9 @@ class BuiltinEngine(Engine):
             raise RunFailed("builtin relax: the magnetisation became NaN")
         return np.ascontiguousarray(np.moveaxis(m, 0, -1))
 
-    def run(self, device: Any, spec: RunSpec) -> Any:
+    def run(self, device: Any, spec: RunSpec, *, progress: Any = None) -> Any:
+        """One current: see :meth:`Engine.run`; ``progress(t)`` every
+        :data:`~micromag.engines.base.PROGRESS_INTERVAL` of simulated time."""
         problem = self.check(device, spec)
         sim = self._simulation(problem, spec)
         x, y, _ = problem.coordinates()
@@ -138,7 +140,8 @@ class BuiltinEngine(Engine):
         start = time.perf_counter()
         traj = sim.run(np.moveaxis(problem.m0, -1, 0), spec.duration, spec.sampling_interval,
                        tolerance=spec.tolerance, record_core=spec.record_core,
-                       core_function=core, seed=spec.seed, time_step=spec.thermal_time_step)
+                       core_function=core, seed=spec.seed, time_step=spec.thermal_time_step,
+                       progress=progress)
         wall = time.perf_counter() - start
         if not np.all(np.isfinite(traj.m)):
             raise RunFailed("builtin run: the magnetisation became NaN (diverged)")

@@ -46,11 +46,18 @@ class Recorder:
 
     The core is found by ``core_function(mz_layer)`` or, by default, by
     :func:`~micromag.engines.timeseries.core_position` (positions from the mesh centre).
+    ``progress(t)`` is called at the first sample after every ``progress_interval`` (s) of
+    simulated time and at the last sample.
     """
 
     def __init__(self, sim: Any, count: int, interval: float, record_core: bool,
-                 core_function: Callable | None = None):
+                 core_function: Callable | None = None, *,
+                 progress: Callable[[float], None] | None = None,
+                 progress_interval: float = 1e-9):
         self.sim = sim
+        self.progress = progress
+        self.progress_interval = float(progress_interval)
+        self._next_report = self.progress_interval
         self.core_function = core_function
         self.count = count
         self.interval = interval
@@ -83,6 +90,9 @@ class Recorder:
             self.core[self.index] = (finder(self.layer) if finder is not None
                                      else core_position(self.layer, self.x, self.y))
         self.index += 1
+        if self.progress is not None and (t >= self._next_report or self.full):
+            self.progress(t)
+            self._next_report = (t // self.progress_interval + 1) * self.progress_interval
 
     def trajectory(self, final) -> Trajectory:
         k = self.index

@@ -21,6 +21,7 @@ import numpy as np
 import scipy.fft
 
 from ...constants import BOLTZMANN, ELEMENTARY_CHARGE, GAMMA0, HBAR, MU0
+from ..base import PROGRESS_INTERVAL
 from . import kernels
 from .newell import demag_kernel
 from .recording import Recorder, Trajectory
@@ -301,8 +302,9 @@ class Simulation:
 
     def run(self, m0, duration: float, sampling_interval: float, *, tolerance: float = 1e-6,
             record_core: bool = False, core_function: Callable | None = None,
-            seed: int | None = None,
-            time_step: float | None = None, max_step: float = MAX_STEP) -> Trajectory:
+            seed: int | None = None, time_step: float | None = None,
+            max_step: float = MAX_STEP, progress: Callable[[float], None] | None = None,
+            progress_interval: float = PROGRESS_INTERVAL) -> Trajectory:
         """Integrate for ``duration`` (s), recording every ``sampling_interval`` (s).
 
         At T = 0: an embedded RK 5(4) pair (``method``) with error control, the error of each
@@ -311,10 +313,13 @@ class Simulation:
         fixed step ``time_step`` (default <= 0.1 ps, dividing the sampling interval).
         ``core_function(mz_layer) -> (x, y)`` replaces the default core finder,
         :func:`micromag.engines.timeseries.core_position` with positions from the mesh centre.
+        ``progress(t)`` is called with the simulated time t (s) reached every
+        ``progress_interval`` (s) and at the end.
         """
         m = self.initial(m0)
         nsamples = int(round(duration / sampling_interval))
-        recorder = Recorder(self, nsamples + 1, sampling_interval, record_core, core_function)
+        recorder = Recorder(self, nsamples + 1, sampling_interval, record_core, core_function,
+                            progress=progress, progress_interval=progress_interval)
         start = _time.perf_counter()
         self.field_evaluations = 0
         if self.temperature > 0:
