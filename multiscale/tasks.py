@@ -4,7 +4,9 @@ Sweeps and studies are lists of independent points. Each point is one task; a po
 fails is reported and the others go on. Results that a task writes into the provenance store
 survive an interruption, so a rerun submits only the missing points.
 
-On a SLURM or PBS machine, start a dask-jobqueue cluster and pass its scheduler address::
+On a SLURM or PBS machine, start a dask-jobqueue cluster and pass its scheduler address; the
+runnable recipe is ``examples/study_on_slurm.py`` (one single-threaded worker per batch job,
+with :data:`WORKER_ENVIRONMENT`)::
 
     from dask_jobqueue import SLURMCluster
     cluster = SLURMCluster(cores=1, processes=1, memory="4GB", walltime="02:00:00")

@@ -163,3 +163,89 @@ def test_a_device_without_a_network_is_a_recorded_nan_with_its_reason(tmp_path):
         assert "classify.network.f1_band" in reason and "outside the frequencies" in reason
     again = _cli("study", config, "--workers", "1", "--out", tmp_path / "out", "--quiet")
     assert _figures(again.stdout)["reused"] == "2"
+
+
+@pytest.fixture
+def separate_cluster(tmp_path):
+    """A `dask scheduler` and two `dask worker` processes, as on a cluster of machines."""
+    scheduler_file = tmp_path / "scheduler.json"
+    dask = [sys.executable, "-m", "dask"]
+    processes = [subprocess.Popen(
+        [*dask, "scheduler", "--port", "0", "--no-dashboard", "--scheduler-file",
+         str(scheduler_file)], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        deadline = time.time() + 60
+        while not scheduler_file.exists() and time.time() < deadline:
+            time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text())["address"]
+        for name in ("w0", "w1"):
+            processes.append(subprocess.Popen(
+                [*dask, "worker", "--scheduler-file", str(scheduler_file), "--nthreads", "1",
+                 "--no-dashboard", "--name", name], env=ENV,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        from dask.distributed import Client
+
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+
+
+def test_a_study_runs_on_a_separate_scheduler_and_its_workers(uninterrupted, separate_cluster,
+                                                              tmp_path):
+    whole, _, _ = uninterrupted
+    out = tmp_path / "scaled_out"
+    done = _cli("study", TINY, "--scheduler", separate_cluster, "--out", out, "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert _figures(done.stdout)["computed"] == "4"
+    from dask.distributed import Client
+
+    with Client(separate_cluster, timeout=60) as client:
+        executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
+    assert len(executed) == 2 and all(count >= 1 for count in executed.values()), executed
+    # seeded: the same numbers as on the local cluster, point for point
+    a = xr.load_dataset(out / "study.nc", engine="h5netcdf")
+    b = xr.load_dataset(whole / "study.nc", engine="h5netcdf")
+    xr.testing.assert_identical(a.drop_attrs(), b.drop_attrs())
+
+
+def test_the_slurm_recipe_starts_workers_that_run_a_study(uninterrupted, tmp_path):
+    """examples/study_on_slurm.py without SLURM: its job script, run as sbatch would run it
+    (bash; the #SBATCH lines are comments), starts a worker that joins the recipe's
+    scheduler, and the study runs there with the same numbers as on the local cluster."""
+    pytest.importorskip("dask_jobqueue")
+    import importlib.util
+
+    from dask.distributed import Client
+
+    from multiscale.study import load_study, run_study
+
+    path = Path(__file__).parents[2] / "examples" / "study_on_slurm.py"
+    spec = importlib.util.spec_from_file_location("study_on_slurm", path)
+    recipe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(recipe)
+    whole, _, _ = uninterrupted
+    with recipe.slurm_cluster(queue=None, account=None, memory="2GB",
+                              walltime="00:10:00") as cluster:
+        script = cluster.job_script()
+        assert "--nthreads 1" in script and "export NUMBA_NUM_THREADS=1" in script
+        job = tmp_path / "job.sh"
+        job.write_text(script)
+        worker = subprocess.Popen(["bash", str(job)], env=ENV, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            with Client(cluster.scheduler_address, timeout=60) as client:
+                client.wait_for_workers(1, timeout=120)
+            result = run_study(load_study(TINY), out=tmp_path / "slurm",
+                               scheduler=cluster.scheduler_address, progress=False)
+        finally:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=60)
+    assert result.computed == 4 and not result.failed
+    a = xr.load_dataset(tmp_path / "slurm" / "study.nc", engine="h5netcdf")
+    b = xr.load_dataset(whole / "study.nc", engine="h5netcdf")
+    xr.testing.assert_identical(a.drop_attrs(), b.drop_attrs())
