@@ -14,6 +14,8 @@ from ..errors import RunFailed
 from ..problem import Problem
 from ..runspec import RunSpec
 from ..timeseries import core_position, timeseries_dataset
+from .fft import BACKENDS as FFT_BACKENDS
+from .fft import default_backend as default_fft_backend
 from .solver import Simulation
 
 __all__ = ["BuiltinEngine", "simulation_from_problem"]
@@ -78,17 +80,23 @@ class BuiltinEngine(Engine):
     Parameters
     ----------
     workers : int
-        Threads of scipy.fft (1 = single-threaded).
+        Threads of the FFT library (1 = single-threaded).
     method : {"rkf45", "dopri5"}
         Runge-Kutta pair for T = 0.
+    fft : {"auto", "scipy", "ducc0"}
+        FFT library of the demag field (:mod:`micromag.engines.builtin.fft`); "auto": ducc0
+        where it is installed (the ``fft`` extra), else scipy.fft.
     """
 
     name = "builtin"
     capabilities = caps.CAPABILITIES
 
-    def __init__(self, workers: int = 1, method: str = "rkf45") -> None:
+    def __init__(self, workers: int = 1, method: str = "rkf45", fft: str = "auto") -> None:
+        if fft != "auto" and fft not in FFT_BACKENDS:
+            raise ValueError(f"fft={fft!r}: allowed 'auto' or one of {list(FFT_BACKENDS)}")
         self.workers = int(workers)
         self.method = method
+        self.fft = default_fft_backend() if fft == "auto" else fft
 
     @classmethod
     def availability(cls) -> tuple[bool, str]:
@@ -103,10 +111,17 @@ class BuiltinEngine(Engine):
         import numba
         import scipy
 
-        return f"{suite_version()} (numba {numba.__version__}, scipy {scipy.__version__})"
+        if self.fft == "ducc0":
+            import ducc0
+
+            fft = f"ducc0 {ducc0.__version__}"
+        else:
+            fft = f"scipy.fft {scipy.__version__}"
+        return f"{suite_version()} (numba {numba.__version__}, {fft})"
 
     def _simulation(self, problem, spec=None) -> Simulation:
-        return simulation_from_problem(problem, spec, workers=self.workers, method=self.method)
+        return simulation_from_problem(problem, spec, workers=self.workers, method=self.method,
+                                       fft=self.fft)
 
     def relax(self, device: Any, *, torque_tolerance: float = 1.0,
               max_time: float = 20e-9) -> np.ndarray:

@@ -18,11 +18,11 @@ import time as _time
 from collections.abc import Callable
 
 import numpy as np
-import scipy.fft
 
 from ...constants import BOLTZMANN, ELEMENTARY_CHARGE, GAMMA0, HBAR, MU0
 from ..base import PROGRESS_INTERVAL
 from . import kernels
+from .fft import DemagConvolution
 from .newell import demag_kernel
 from .recording import Recorder, Trajectory
 
@@ -133,11 +133,14 @@ class Simulation:
     gamma0 : float
         m/(A s).
     workers : int
-        Threads of scipy.fft.
+        Threads of the FFT library.
     method : {"rkf45", "dopri5"}
         Embedded Runge-Kutta pair for T = 0. Both are 5th order with a 4th-order error
         estimate; Fehlberg's pair takes ~1.8x fewer steps where exchange makes the problem
         stiff (5 nm cells), so it is the default.
+    fft : {"auto", "scipy", "ducc0"}
+        FFT library of the demag convolution (:mod:`micromag.engines.builtin.fft`); "auto" takes
+        ducc0 where it is installed.
     """
 
     def __init__(self, cell, ms, exchange=0.0, alpha=0.01, *, demag=True, zeeman=None,
@@ -147,7 +150,7 @@ class Simulation:
                  polarizer=(0.0, 0.0, 1.0), polarization=0.4, lambda_asymmetry=2.0,
                  eps_prime=0.0, free_layer_thickness: float | None = None, oersted=None,
                  temperature: float = 0.0, gamma0: float = GAMMA0, workers: int = 1,
-                 method: str = "rkf45"):
+                 method: str = "rkf45", fft: str = "auto"):
         self.ms = np.ascontiguousarray(ms, dtype=float)
         if self.ms.ndim != 3:
             raise ValueError(f"ms must be (nx, ny, nz), got shape {self.ms.shape}")
@@ -186,6 +189,10 @@ class Simulation:
         if self.demag:
             self.kernel = demag_kernel(self.n, self.cell)
             self._full = self.kernel.has_z_coupling
+            self._convolution = DemagConvolution(self.kernel, self.n, fft, self.workers)
+            self.fft = self._convolution.backend
+        else:
+            self.fft = None
         self._neighbours = kernels.neighbour_table(self.n)
         self._zeros = np.zeros((3, *self.n))
         self._hd = np.zeros((3, *self.n))
@@ -221,23 +228,7 @@ class Simulation:
             out[...] = 0.0
             return out
         kernels.scale_magnetisation(m, self.ms, self._mbuf)
-        padded, axes, w = self.kernel.padded, self.kernel.fft_axes, self.workers
-        if not axes:
-            kernels.demag_multiply(self._mbuf, self.kernel.spectra, self._full, out)
-            return out
-        # zero padding by transforming one axis at a time, so that the FFTs along the later
-        # axes skip the rows that are all zero (forward) or not needed (inverse)
-        last = axes[-1] + 1
-        x = scipy.fft.rfft(self._mbuf, n=padded[last - 1], axis=last, workers=w)
-        for a in reversed(axes[:-1]):
-            x = scipy.fft.fft(x, n=padded[a], axis=a + 1, workers=w, overwrite_x=True)
-        kernels.demag_multiply(x, self.kernel.spectra, self._full, x)
-        for a in axes[:-1]:
-            x = scipy.fft.ifft(x, axis=a + 1, workers=w, overwrite_x=True)
-            x = x[(slice(None),) * (a + 1) + (slice(0, self.n[a]),)]
-        h = scipy.fft.irfft(x, n=padded[last - 1], axis=last, workers=w)
-        out[...] = h[(slice(None),) * last + (slice(0, self.n[last - 1]),)]
-        return out
+        return self._convolution(self._mbuf, out)
 
     def current(self, t: float) -> float:
         """Current density (A/m^2) at time t (s)."""
