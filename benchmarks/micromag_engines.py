@@ -20,7 +20,8 @@ OOMMF keeps its own error control).
 Times are CPU seconds of each single-threaded process per simulated ns (wall times are
 printed too; on a shared machine they include time the core was given to others).
 
-Usage: ``python benchmarks/micromag_engines.py [--current-density 2.3e10] [--duration 5e-9]``.
+Usage: ``python benchmarks/micromag_engines.py [--current-density 2.3e10] [--duration 5e-9]
+[--fft auto|scipy|ducc0]``.
 """
 
 from __future__ import annotations
@@ -191,6 +192,8 @@ def main(argv=None) -> int:
     parser.add_argument("--transient", type=float, default=1e-9, help="untimed start (s)")
     parser.add_argument("--tolerance", type=float, default=1e-5, help="atol = rtol")
     parser.add_argument("--sampling-interval", type=float, default=10e-12, help="(s)")
+    parser.add_argument("--fft", default="auto", choices=["auto", "scipy", "ducc0"],
+                        help="the built-in engine's demag FFT (auto: ducc0 where installed)")
     parser.add_argument("--magnumnp-worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.magnumnp_worker:
@@ -200,10 +203,11 @@ def main(argv=None) -> int:
     from micromag.engines.builtin import simulation_from_problem
 
     device, problem, spec = reference_problem(args.current_density)
-    sim = simulation_from_problem(problem, spec)
+    sim = simulation_from_problem(problem, spec, fft=args.fft)
     m0 = np.moveaxis(problem.m0, -1, 0)
     print(f"device: {type(device).__name__}, mesh {problem.n}, cell {problem.cell} m, "
-          f"J = {args.current_density:g} A/m^2, tolerance {args.tolerance:g}")
+          f"J = {args.current_density:g} A/m^2, tolerance {args.tolerance:g}, "
+          f"builtin demag FFT: {sim.fft}")
     print(f"load average before: {os.getloadavg()}")
     sim.run(m0, 10e-12, 10e-12, tolerance=args.tolerance)  # compile (cached on disk)
     transient = sim.run(m0, args.transient, args.sampling_interval, tolerance=args.tolerance)

@@ -18,6 +18,10 @@ Mapping to ``c`` (PHYSICS.md section 2), chosen by ``mode`` or from the Dataset:
 - ``"uniform"`` (otherwise): precession about the mean magnetisation; ``p = sin²(θ/2)`` of the
   cone angle θ and the phase the azimuth about that axis.
 
+A record may end early (a run stopped once steady, ``RunSpec.steady_state``): in a Dataset of
+several currents its samples after the end are NaN, and each current is analysed over its own
+samples (:func:`record_lengths`).
+
 For the vortex and uniform mappings the sense of rotation is normalised (``c`` conjugated where
 it turns counter-clockwise) so that frequencies come out positive; the auto-oscillator's own
 convention ``c ∝ exp(-i ω t)`` is kept as is.
@@ -32,7 +36,8 @@ import warnings
 import numpy as np
 import xarray as xr
 
-__all__ = ["complex_amplitude", "observables", "resolve_mode", "validate_timeseries"]
+__all__ = ["complex_amplitude", "observables", "record_lengths", "resolve_mode",
+           "validate_timeseries"]
 
 MODES = ("auto-oscillator", "vortex", "uniform")
 
@@ -96,13 +101,24 @@ def validate_timeseries(ds: xr.Dataset, mode: str | None = None, min_samples: in
                 f"variable {name!r} missing: mode {mode!r} needs {_required_variables(mode)}; "
                 f"found {sorted(ds.data_vars)}"
             )
-        values = ds[name].values
-        if not np.all(np.isfinite(values)):
-            bad = ~np.isfinite(values)
+        values = ds[name].transpose("current", "time").values
+        finite = np.isfinite(values)
+        lengths = finite.sum(axis=1)
+        # a record ends at its last finite sample; a non-finite value before it is a gap
+        end = values.shape[1] - np.argmax(finite[:, ::-1], axis=1)
+        inside = np.arange(values.shape[1])[None, :] < end[:, None]
+        if np.any(~finite & inside):
+            bad = int((~finite & inside).sum())
             raise ValueError(
-                f"variable {name!r} has {int(bad.sum())} NaN or infinite value(s) of "
-                f"{values.size}; remove or fill them first"
+                f"variable {name!r} has {bad} NaN or infinite value(s) of {values.size} "
+                "inside a record (only a record that ends early may end in NaN); remove or "
+                "fill them first"
             )
+        if lengths.min() < min_samples:
+            row = int(np.argmin(lengths))
+            raise ValueError(f"variable {name!r}: current {ds['current'].values[row]!r} has "
+                             f"{int(lengths[row])} samples, too short; need at least "
+                             f"{min_samples}")
     time = np.asarray(ds["time"].values, dtype=float)
     if time.size < min_samples:
         raise ValueError(f"time: {time.size} samples, too short; need at least {min_samples}")
@@ -151,10 +167,28 @@ def _clockwise(c: np.ndarray) -> np.ndarray:
     return np.where((turn > 0)[..., None], np.conj(c), c)
 
 
+def record_lengths(ds: xr.Dataset, mode: str | None = None) -> np.ndarray:
+    """Samples of each current's record (int, dim ``current``): where its samples stop being
+    finite (a run that stopped once steady), else the whole time axis."""
+    mode = resolve_mode(ds, mode)
+    name = {"auto-oscillator": "mx", "vortex": "core_x"}.get(mode, "mx")
+    return np.isfinite(ds[name].transpose("current", "time").values).sum(axis=1)
+
+
 def complex_amplitude(ds: xr.Dataset, mode: str | None = None) -> xr.DataArray:
-    """Complex amplitude ``c(current, time)`` (dimensionless); see the module docstring."""
+    """Complex amplitude ``c(current, time)`` (dimensionless); see the module docstring.
+
+    Each current over its own record (:func:`record_lengths`); NaN after a record's end."""
     mode = resolve_mode(ds, mode)
     dims = ("current", "time")
+    lengths = record_lengths(ds, mode)
+    if np.any(lengths < ds.sizes["time"]):
+        rows = []
+        for i, n in enumerate(lengths):
+            row = complex_amplitude(ds.isel(current=[i], time=slice(0, int(n))), mode).values
+            rows.append(np.concatenate([row[0], np.full(ds.sizes["time"] - n, np.nan)]))
+        return xr.DataArray(np.stack(rows), dims=dims, coords={k: ds[k] for k in dims},
+                            attrs={"units": "1", "mode": mode})
     if mode == "auto-oscillator":
         c = ds["mx"].transpose(*dims).values + 1j * ds["my"].transpose(*dims).values
     elif mode == "vortex":
@@ -382,9 +416,9 @@ def observables(
     """
     mode = validate_timeseries(ds, mode)
     c_all = complex_amplitude(ds, mode).values
+    lengths = record_lengths(ds, mode)
     time = np.asarray(ds["time"].values, dtype=float)
     dt = float(time[1] - time[0])
-    n = time.size
     noisy = _has_noise(ds)
     names = ("frequency", "frequency_spectrum", "power", "linewidth", "relaxation_rate",
              "settling_time", "power_spread", "relaxation_rate_transient",
@@ -392,6 +426,8 @@ def observables(
     out = {k: np.full(c_all.shape[0], np.nan) for k in names}
     oscillating = np.zeros(c_all.shape[0], dtype=bool)
     for i, c in enumerate(c_all):
+        n = int(lengths[i])
+        c = c[:n]  # a record that stopped once steady ends early
         power = np.abs(c) ** 2
         # smoothing over ~one carrier period removes 2f ripple of elliptical orbits
         rough = abs(phase_frequency(c[n // 2:], dt))

@@ -185,7 +185,9 @@ def _without_expelled_core(timeseries: Any) -> tuple[Any, list[float]]:
 
     if "core_x" not in timeseries:
         return timeseries, []
-    lost = np.asarray(np.isnan(timeseries["core_x"]).any("time").values, bool)
+    # a sample without a core; NaN in mx too is after the end of a run that stopped early
+    no_core = np.isnan(timeseries["core_x"]) & np.isfinite(timeseries["mx"])
+    lost = np.asarray(no_core.any("time").values, bool)
     expelled = [float(j) for j in timeseries["current_density"].values[lost]]
     return timeseries.isel(current=np.flatnonzero(~lost)), expelled
 

@@ -39,6 +39,7 @@ def spectra_figure(timeseries: Any, calibration: Any, path: str | Path) -> Path:
     colours = plt.get_cmap("viridis")(np.linspace(0, 0.9, currents.size))
     for i, current in enumerate(currents):
         signal = np.asarray(timeseries[name].isel(current=i).values, float)
+        signal = signal[: np.isfinite(signal).sum()]  # a run that stopped early ends in NaN
         signal = signal[signal.size // 2:]
         signal = signal[np.isfinite(signal)]
         if signal.size < 16:

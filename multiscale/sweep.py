@@ -23,6 +23,7 @@ Config (TOML)::
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import time
 import typing
@@ -103,6 +104,11 @@ class SweepSettings:
     drives: list[dict[str, Any]] = spec([], help="drives of every run (micromag.drives, a table "
                                         "per drive with kind = 'rf_current' | "
                                         "'current_waveform' | 'rf_field' and its fields)")
+    stop_when_steady: bool = spec(False, help="end a run before `duration` once its "
+                                  "oscillation is steady (micromag.engines.SteadyState; "
+                                  "the built-in engine; T = 0 only)")
+    steady_min_duration: float = spec(30e-9, unit="s", ge=0,
+                                      help="with stop_when_steady: no run ends before this")
 
     def __post_init__(self) -> None:
         self.drive_objects()  # bad drive tables: an error naming them, before anything runs
@@ -113,9 +119,24 @@ class SweepSettings:
         if self.sampling_interval > self.duration:
             fail("sweep.sampling_interval", self.sampling_interval,
                  f"must be <= sweep.duration = {self.duration} s")
+        if self.stop_when_steady and self.temperature > 0:
+            fail("sweep.stop_when_steady", self.stop_when_steady,
+                 f"must be false with sweep.temperature = {self.temperature} K (a thermal run "
+                 "does not become steady)")
+        if self.stop_when_steady and self.steady_min_duration > self.duration:
+            fail("sweep.steady_min_duration", self.steady_min_duration,
+                 f"must be <= sweep.duration = {self.duration} s")
         if self.thermal_time_step > self.sampling_interval:
             fail("sweep.thermal_time_step", self.thermal_time_step,
                  "must be <= sweep.sampling_interval")
+
+    def steady_state(self) -> Any:
+        """The :class:`~micromag.engines.SteadyState` of every run, or None."""
+        if not self.stop_when_steady:
+            return None
+        from micromag.engines import SteadyState
+
+        return SteadyState(min_duration=self.steady_min_duration)
 
     def drive_objects(self) -> tuple[Any, ...]:
         """The ``drives`` tables as :mod:`micromag.drives` objects."""
@@ -264,7 +285,8 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
                            tolerance=settings.tolerance,
                            thermal_time_step=min(settings.thermal_time_step,
                                                  settings.sampling_interval),
-                           drives=settings.drive_objects())
+                           drives=settings.drive_objects(),
+                           steady_state=settings.steady_state())
         eng.check(device, run_spec)  # unsupported terms: an error before anything runs
         specs.append(run_spec)
     initial = _relaxed_state(eng, device, store, progress) if settings.relax else None
@@ -291,7 +313,13 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
     datasets = [xr.load_dataset(folders[J] / "timeseries.nc", engine="h5netcdf")
                 for J in sorted(folders)]
     if datasets:
-        dataset = xr.concat(datasets, dim="current", combine_attrs="drop_conflicts")
+        # runs that stopped once steady are shorter: NaN after their end (join="outer")
+        dataset = xr.concat(datasets, dim="current", combine_attrs="drop_conflicts",
+                            join="outer")
+        if settings.stop_when_steady:
+            dataset.attrs["stop_reasons"] = json.dumps(
+                {f"{J:.6g}": ds.attrs.get("stop_reason", "") for J, ds
+                 in zip(sorted(folders), datasets, strict=True)})
         for key in ("run_spec", "wall_s", "wall_time_s", "steps", "steps_accepted",
                     "steps_rejected", "field_evaluations"):  # per-run figures: in the store
             dataset.attrs.pop(key, None)

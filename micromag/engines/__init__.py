@@ -31,6 +31,7 @@ _EXPORTS = {
     "Problem": "problem",
     "RunFailed": "errors",
     "RunSpec": "runspec",
+    "SteadyState": "steady",
     "UnsupportedTerm": "errors",
     "build_problem": "translate",
     "core_position": "timeseries",

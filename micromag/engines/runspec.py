@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..drives import CurrentSignal, CurrentWaveform, RFCurrent, RFField, current_signal, field_drive
+from .steady import SteadyState
 
 __all__ = ["RunSpec"]
 
@@ -47,6 +48,10 @@ class RunSpec:
     record_final
         Also return the final unit magnetisation as ``m_final`` (current, x, y, z, vector), for
         a later run to continue from (outside the time-series schema).
+    steady_state
+        Stop before ``duration`` once the oscillation is steady (:class:`SteadyState`); the
+        Dataset then ends there and says why in ``attrs["stop_reason"]``. Engines that cannot
+        stop early (OOMMF, magnum.np) run the whole duration. None: always the whole duration.
     """
 
     current_density: float = 0.0
@@ -60,8 +65,17 @@ class RunSpec:
     record_core: bool = True
     record_final: bool = False
     drives: tuple[RFCurrent | CurrentWaveform | RFField, ...] = ()
+    steady_state: SteadyState | None = None
 
     def __post_init__(self) -> None:
+        if isinstance(self.steady_state, dict):
+            object.__setattr__(self, "steady_state", SteadyState.from_dict(self.steady_state))
+        if self.steady_state is not None and not isinstance(self.steady_state, SteadyState):
+            raise ValueError(f"RunSpec.steady_state = {self.steady_state!r}: must be None or "
+                             "a micromag.engines.SteadyState")
+        if self.steady_state is not None and self.temperature > 0:
+            raise ValueError("RunSpec.steady_state: a thermal run (temperature > 0) never "
+                             "becomes steady in this sense; use None")
         drives = (self.drives,) if isinstance(self.drives, (RFCurrent, CurrentWaveform,
                                                              RFField)) else tuple(self.drives)
         for drive in drives:
@@ -126,8 +140,11 @@ class RunSpec:
         return cls(**data, drives=drives, initial_state=initial_state)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON-able fields (``initial_state`` left out)."""
+        """The JSON-able fields (``initial_state`` left out; ``steady_state`` only where set,
+        so that the identity of a run without it is what it was before it existed)."""
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
-                if f.name not in ("initial_state", "drives")}
+                if f.name not in ("initial_state", "drives", "steady_state")}
         data["drives"] = [drive.to_dict() for drive in self.drives]
+        if self.steady_state is not None:
+            data["steady_state"] = self.steady_state.to_dict()
         return data

@@ -175,5 +175,7 @@ def timeseries_dataset(
         "gamma0": problem.gamma0,
         "run_spec": json.dumps(spec.to_dict()),
     }
+    if spec.steady_state is not None:  # engines that stop early say why in extra_attrs
+        attrs["stop_reason"] = f"{engine} cannot stop early: ran the whole duration"
     attrs.update(extra_attrs or {})
     return xr.Dataset(data, coords=coords, attrs=attrs)

@@ -159,3 +159,27 @@ def test_thermal_noise_below_threshold_is_not_oscillation():
         assert float(obs.power[k]) == pytest.approx(mean, rel=0.2)
         assert float(obs.power[k]) > 1e-3  # above the floor: only the spread tells
         assert float(obs.power_spread[k]) == pytest.approx(spread, rel=0.2)
+
+
+@pytest.mark.parametrize("mapped", [False, True], ids=["auto-oscillator", "vortex"])
+def test_a_record_that_ends_early_is_analysed_over_its_own_samples(series, mapped):
+    """A run stopped once steady (micromag.engines.SteadyState) ends in NaN in a sweep of
+    several currents; its observables are those of its samples alone, the others unchanged."""
+    ds = _vortex(series, 100e-9) if mapped else series
+    names = ("core_x", "core_y") if mapped else ("mx", "my", "mz")
+    end = ds.sizes["time"] * 2 // 3
+    short = ds.copy(deep=True)
+    for name in names:
+        short[name][3, end:] = np.nan
+    obs = observables(short)
+    alone = observables(ds.isel(current=[3], time=slice(0, end)))
+    full = observables(ds)
+    for name in ("frequency", "power", "relaxation_rate", "settling_time"):
+        np.testing.assert_allclose(obs[name][3], alone[name][0], rtol=1e-12)
+        others = [0, 1, 2, 4]
+        np.testing.assert_allclose(obs[name][others], full[name][others], rtol=1e-12)
+    # a gap inside a record is not an early end
+    gap = short.copy(deep=True)
+    gap[names[0]][1, 50] = np.nan
+    with pytest.raises(ValueError, match="inside a record"):
+        observables(gap)

@@ -156,20 +156,24 @@ class BuiltinEngine(Engine):
         traj = sim.run(np.moveaxis(problem.m0, -1, 0), spec.duration, spec.sampling_interval,
                        tolerance=spec.tolerance, record_core=spec.record_core,
                        core_function=core, seed=spec.seed, time_step=spec.thermal_time_step,
-                       progress=progress)
+                       progress=progress, steady=spec.steady_state)
         wall = time.perf_counter() - start
         if not np.all(np.isfinite(traj.m)):
             raise RunFailed("builtin run: the magnetisation became NaN (diverged)")
-        if traj.m.shape[0] != spec.n_samples:
-            raise RunFailed(f"builtin run: {traj.m.shape[0]} samples, expected {spec.n_samples}")
+        samples = traj.m.shape[0]
+        if samples != spec.n_samples and traj.stop_reason is None:
+            raise RunFailed(f"builtin run: {samples} samples, expected {spec.n_samples}")
         core_xy = (traj.core[:, 0], traj.core[:, 1]) if spec.record_core else None
+        stop = {} if spec.steady_state is None else {
+            "stop_reason": traj.stop_reason or "not steady: ran the whole duration"}
         return timeseries_dataset(
             device, problem, spec, engine=self.name, engine_version=self.version(),
-            time=spec.times(), m_average=traj.m, core=core_xy,
+            time=spec.times()[:samples], m_average=traj.m, core=core_xy,
             final_state=np.moveaxis(traj.final, 0, -1) if spec.record_final else None,
             extra_attrs={"wall_time_s": wall, "steps_accepted": traj.accepted_steps,
                          "steps_rejected": traj.rejected_steps,
                          "field_evaluations": traj.field_evaluations,
-                         "integrator": "heun" if problem.temperature > 0 else self.method},
+                         "integrator": "heun" if problem.temperature > 0 else self.method,
+                         **stop},
         )
 

@@ -39,6 +39,7 @@ class Trajectory:
     field_evaluations: int = 0
     wall_time: float = 0.0
     seed: int | None = None
+    stop_reason: str | None = None
 
 
 class Recorder:
@@ -47,14 +48,20 @@ class Recorder:
     The core is found by ``core_function(mz_layer)`` or, by default, by
     :func:`~micromag.engines.timeseries.core_position` (positions from the mesh centre).
     ``progress(t)`` is called at the first sample after every ``progress_interval`` (s) of
-    simulated time and at the last sample.
+    simulated time and at the last sample. With ``steady`` (a
+    :class:`~micromag.engines.steady.SteadyState`), the samples so far are checked every
+    ``steady.check_interval``; once they are steady, ``stop_reason`` says why and the
+    integrators stop.
     """
 
     def __init__(self, sim: Any, count: int, interval: float, record_core: bool,
                  core_function: Callable | None = None, *,
                  progress: Callable[[float], None] | None = None,
-                 progress_interval: float = 1e-9):
+                 progress_interval: float = 1e-9, steady: Any = None):
         self.sim = sim
+        self.steady = steady
+        self.stop_reason: str | None = None
+        self._next_check = steady.check_interval if steady is not None else np.inf
         self.progress = progress
         self.progress_interval = float(progress_interval)
         self._next_report = self.progress_interval
@@ -90,7 +97,13 @@ class Recorder:
             self.core[self.index] = (finder(self.layer) if finder is not None
                                      else core_position(self.layer, self.x, self.y))
         self.index += 1
-        if self.progress is not None and (t >= self._next_report or self.full):
+        if t >= self._next_check * (1 - 1e-9) and not self.full:
+            self._next_check += self.steady.check_interval
+            k = self.index
+            signal = self.core[:k] if self.record_core else self.m[:k]
+            self.stop_reason = self.steady.check(self.times[:k], signal)
+        if self.progress is not None and (t >= self._next_report or self.full
+                                          or self.stop_reason is not None):
             self.progress(t)
             self._next_report = (t // self.progress_interval + 1) * self.progress_interval
 

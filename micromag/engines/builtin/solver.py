@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time as _time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -295,7 +296,7 @@ class Simulation:
             record_core: bool = False, core_function: Callable | None = None,
             seed: int | None = None, time_step: float | None = None,
             max_step: float = MAX_STEP, progress: Callable[[float], None] | None = None,
-            progress_interval: float = PROGRESS_INTERVAL) -> Trajectory:
+            progress_interval: float = PROGRESS_INTERVAL, steady: Any = None) -> Trajectory:
         """Integrate for ``duration`` (s), recording every ``sampling_interval`` (s).
 
         At T = 0: an embedded RK 5(4) pair (``method``) with error control, the error of each
@@ -305,12 +306,15 @@ class Simulation:
         ``core_function(mz_layer) -> (x, y)`` replaces the default core finder,
         :func:`micromag.engines.timeseries.core_position` with positions from the mesh centre.
         ``progress(t)`` is called with the simulated time t (s) reached every
-        ``progress_interval`` (s) and at the end.
+        ``progress_interval`` (s) and at the end. ``steady``
+        (:class:`~micromag.engines.steady.SteadyState`): stop once the recorded oscillation is
+        steady; the trajectory then ends early and ``stop_reason`` says why.
         """
         m = self.initial(m0)
         nsamples = int(round(duration / sampling_interval))
         recorder = Recorder(self, nsamples + 1, sampling_interval, record_core, core_function,
-                            progress=progress, progress_interval=progress_interval)
+                            progress=progress, progress_interval=progress_interval,
+                            steady=steady)
         start = _time.perf_counter()
         self.field_evaluations = 0
         if self.temperature > 0:
@@ -320,6 +324,7 @@ class Simulation:
                                   max_step)
         traj.wall_time = _time.perf_counter() - start
         traj.field_evaluations = self.field_evaluations
+        traj.stop_reason = recorder.stop_reason
         return traj
 
     def _run_rk45(self, m, t_end, recorder, tolerance, max_step, precession=True, alpha=None,
@@ -339,7 +344,7 @@ class Simulation:
         just_rejected = False
         err_previous = 1.0
         mflat, yflat = m.reshape(-1), y.reshape(-1)
-        while t < t_end * (1 - 1e-14):
+        while t < t_end * (1 - 1e-14) and recorder.stop_reason is None:
             dt = min(dt, max_step, t_end - t)
             for s in range(1, 7):
                 kernels.combine(yflat, mflat, dt, ks, a_rows[s], s)
@@ -394,6 +399,8 @@ class Simulation:
         recorder.record(0.0, m)
         t = 0.0
         for sample in range(1, nsamples + 1):
+            if recorder.stop_reason is not None:
+                break
             for _ in range(per_sample):
                 rng.standard_normal(out=noise)
                 np.multiply(noise, sigma, out=hth)
