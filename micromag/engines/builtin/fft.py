@@ -2,16 +2,16 @@
 
 Both compute H = IFFT(-N_hat FFT(M)) on the zero-padded mesh of a
 :class:`~micromag.engines.builtin.newell.DemagKernel`, to 1e-12 of max |H| of each other
-(tests/micromag/test_demag_fft.py). ``benchmarks/demag_fft.py`` times
-them, with numpy.fft, pyFFTW and mkl_fft beside them, on the default chain's 40 x 40 x 1 mesh
-(docs/engine_speed.md; quiet machine, 2026-12-03): one convolution takes 156 us with the
-scipy.fft path below, 121 us with ducc0's multi-axis r2c/c2r and 112 us with pyFFTW's
-FFTW_MEASURE plans. ducc0 is taken over pyFFTW, 8 % slower, because it needs no plans (0.6 s
-with FFTW_MEASURE for this mesh, per mesh and array layout, in every worker process of a
-sweep) and keeps no state between calls. scipy.fft stays the dependency because ducc0 (like the FFTW inside
-pyFFTW's wheels) is GPL-2.0-or-later while the suite is BSD: a user who installs it (the
-``fft`` extra) gets the faster path, and the engine's version string names the backend, so
-the provenance store keeps the two apart.
+(tests/micromag/test_demag_fft.py). ``benchmarks/demag_fft.py`` times them, with numpy.fft,
+pyFFTW and mkl_fft beside them, on the default chain's 40 x 40 x 1 mesh (docs/engine_speed.md;
+quiet machine, 2026-12-03): one convolution takes 156 us with the scipy.fft path below, 121 us
+with ducc0's multi-axis r2c/c2r and 112 us with pyFFTW's FFTW_MEASURE plans. ducc0 is taken
+over pyFFTW, 8 % slower, because it needs no plans (0.6 s with FFTW_MEASURE for this mesh, per
+mesh and array layout, in every worker process of a sweep) and keeps no state between calls.
+scipy.fft stays the dependency because ducc0 (like the FFTW inside pyFFTW's wheels) is
+GPL-2.0-or-later while the suite is BSD: a user who installs it (the ``fft`` extra) gets the
+faster path, and the engine's version string names the backend, so the provenance store keeps
+the two apart.
 """
 
 from __future__ import annotations
