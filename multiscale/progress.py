@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["TOPIC", "SimulatedTimeBar", "simulated_time_reporter"]
+__all__ = ["TOPIC", "SimulatedTimeBar", "reported_run", "simulated_time_reporter"]
 
 #: the dask event topic of the simulated time reached by a task's run
 TOPIC = "multiscale.simulated_time"
@@ -36,6 +36,16 @@ def simulated_time_reporter() -> Callable[[float], None] | None:
         worker.log_event(TOPIC, {"key": str(key), "t": float(t)})
 
     return report
+
+
+def reported_run(engine: Any, device: Any, spec: Any) -> Any:
+    """``engine.run(device, spec)`` (an Engine or its name) inside a dask task, reporting the
+    simulated time it reaches to the client's bar; the run's Dataset."""
+    if isinstance(engine, str):
+        from micromag.engines import get_engine
+
+        engine = get_engine(engine)
+    return engine.run(device, spec, progress=simulated_time_reporter())
 
 
 class _Subscription:

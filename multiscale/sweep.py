@@ -189,7 +189,7 @@ def _run_one(engine_name: str, device_dict: dict, spec_dict: dict, initial_path:
 
     from micromag.devices import device_from_dict
     from micromag.engines import RunSpec, get_engine
-    from multiscale.progress import simulated_time_reporter
+    from multiscale.progress import reported_run
     from multiscale.store import Store, write_dataset
 
     device = device_from_dict(device_dict)
@@ -199,7 +199,7 @@ def _run_one(engine_name: str, device_dict: dict, spec_dict: dict, initial_path:
     store = Store(store_root)
     with store.record(inputs, seed=run_spec.seed, engine=engine_name,
                       engine_version=engine_version) as run:
-        dataset = engine.run(device, run_spec, progress=simulated_time_reporter())
+        dataset = reported_run(engine, device, run_spec)
         if "m_final" in dataset:  # where a later run continues from
             tmp = run.path / "m_final.tmp.npy"
             np.save(tmp, dataset["m_final"].values[0])
