@@ -6,7 +6,8 @@ survive an interruption, so a rerun submits only the missing points.
 
 On a SLURM or PBS machine, start a dask-jobqueue cluster and pass its scheduler address; the
 runnable recipe is ``examples/study_on_slurm.py`` (one single-threaded worker per batch job,
-with :data:`WORKER_ENVIRONMENT`)::
+with :data:`WORKER_ENVIRONMENT` exported before the worker starts: the nanny passes on the
+malloc thresholds it finds there, and the engine runs up to 2x slower with dask's own)::
 
     from dask_jobqueue import SLURMCluster
     cluster = SLURMCluster(cores=1, processes=1, memory="4GB", walltime="02:00:00")
@@ -27,8 +28,18 @@ from typing import Any
 __all__ = ["TaskOutcome", "dask_client", "run_tasks", "WORKER_ENVIRONMENT"]
 
 #: One thread per worker process for numba, OpenMP and BLAS: the cluster has a process per core.
+#: glibc's malloc thresholds (bytes) read at a process's start: dask's nanny sets
+#: MALLOC_TRIM_THRESHOLD_=65536 for its workers, and with it glibc returns every freed block
+#: above 64 kB to the system and maps blocks above 128 kB afresh: the temporary arrays of a
+#: field evaluation then cost page faults each time, which made the built-in engine 1.6-2x
+#: slower in a dask worker than in a plain process (docs/engine_speed.md). Large thresholds
+#: keep those blocks in the heap; a worker holds megabytes, not the gigabytes the nanny's
+#: default is meant for.
+MALLOC_ENVIRONMENT = {"MALLOC_TRIM_THRESHOLD_": "134217728", "MALLOC_MMAP_THRESHOLD_": "16777216"}
+#: One thread per worker process for numba, OpenMP and BLAS (the cluster has a process per
+#: core), and the malloc thresholds above.
 WORKER_ENVIRONMENT = {"OMP_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-                      "OPENBLAS_NUM_THREADS": "1"}  # fmt: skip
+                      "OPENBLAS_NUM_THREADS": "1", **MALLOC_ENVIRONMENT}  # fmt: skip
 
 
 @dataclass
@@ -53,6 +64,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     The local cluster has ``workers`` single-threaded worker processes (default: one per
     core), so numba and FFT code inside a task does not oversubscribe the machine.
     """
+    import dask
     from dask.distributed import Client, LocalCluster
 
     if scheduler is not None:
@@ -60,14 +72,18 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
             yield client
         return
     workers = workers or os.cpu_count() or 1
+    # malloc reads its thresholds before the worker runs any code: they go into the nanny's
+    # environment at the spawn (as dask's own MALLOC_TRIM_THRESHOLD_ does)
+    spawn = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **MALLOC_ENVIRONMENT}
     with (
+        dask.config.set({"distributed.nanny.pre-spawn-environ": spawn}),
         LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
             silence_logs=logging.ERROR,
-            env=dict(WORKER_ENVIRONMENT),  # in the workers only; this process is untouched
+            env=dict(WORKER_ENVIRONMENT),  # thread counts: in the workers only
         ) as cluster,
         Client(cluster) as client,
     ):

@@ -1,8 +1,11 @@
 """Dask task runner: every point is a task; a failing point is reported, the rest go on."""
 
 import math
+from pathlib import Path
 
-from multiscale.tasks import dask_client, run_tasks
+import pytest
+
+from multiscale.tasks import MALLOC_ENVIRONMENT, dask_client, run_tasks
 
 
 def test_failures_are_reported_and_the_other_points_go_on():
@@ -18,3 +21,14 @@ def test_failures_are_reported_and_the_other_points_go_on():
     assert type(outcomes[1].exception) is ValueError  # the exception itself, for the caller
     assert outcomes[0].exception is None
     assert math.isclose(outcomes[2].result, math.log(100.0))
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+def test_workers_start_with_the_malloc_thresholds():
+    # glibc reads them once, at the process's start: they must be in the environment the
+    # worker was started with (/proc/self/environ), not set later by the worker
+    with dask_client(workers=1) as client:
+        start = client.submit(Path.read_bytes, Path("/proc/self/environ"), pure=False).result()
+    environment = dict(item.split(b"=", 1) for item in start.split(b"\0") if b"=" in item)
+    for key, value in MALLOC_ENVIRONMENT.items():
+        assert environment.get(key.encode()) == value.encode(), key

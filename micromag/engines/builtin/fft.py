@@ -69,6 +69,13 @@ class DemagConvolution:
             shape = [kernel.padded[a] if a in kernel.fft_axes else self.n[a] for a in range(3)]
             self._padded = np.zeros((3, *shape))  # the padding stays zero
             self._lastsize = shape[self.axes[-1] - 1]
+            spectrum = list(self._padded.shape)
+            spectrum[self.axes[-1]] = self._lastsize // 2 + 1
+            # preallocated outputs: no array is allocated per field evaluation (glibc returns
+            # freed blocks to the system where MALLOC_TRIM_THRESHOLD_ is small, as in dask
+            # workers, and a fresh allocation then costs page faults)
+            self._spectrum = np.zeros(spectrum, dtype=complex)
+            self._field = np.zeros_like(self._padded)
             self._inorm = 2  # c2r divides by the product of the transformed lengths
 
     def __call__(self, magnetisation: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -82,10 +89,11 @@ class DemagConvolution:
 
     def _ducc0(self, magnetisation, out):
         self._padded[self.region] = magnetisation
-        x = self._ducc.r2c(self._padded, axes=self.axes, nthreads=self.workers)
+        x = self._ducc.r2c(self._padded, axes=self.axes, out=self._spectrum,
+                           nthreads=self.workers)
         kernels.demag_multiply(x, self.kernel.spectra, self.full, x)
         h = self._ducc.c2r(x, axes=self.axes, lastsize=self._lastsize, forward=False,
-                           inorm=self._inorm, nthreads=self.workers,
+                           inorm=self._inorm, out=self._field, nthreads=self.workers,
                            allow_overwriting_input=True)
         out[...] = h[self.region]
         return out
