@@ -4,9 +4,10 @@ Each variant runs ``multiscale run CONFIG --out OUT/<variant> --quiet`` in its o
 a fresh provenance store and an empty numba cache (``NUMBA_CACHE_DIR`` in a new folder), so
 compilation counts as it does for a new user. The variants:
 
-- ``full``: the embedded default chain (multiscale/defaults/chain.toml): six currents x 100 ns;
-- ``steady``: the same with ``sweep.stop_when_steady = true`` (each run ends once its orbit is
-  steady, micromag.engines.SteadyState; at least 30 ns).
+- ``steady``: the embedded default chain (multiscale/defaults/chain.toml): six currents, each
+  run ending once its orbit is steady (``sweep.stop_when_steady = true``,
+  micromag.engines.SteadyState; at least 30 ns, at most 100 ns);
+- ``full``: the same with ``sweep.stop_when_steady = false``: six currents x 100 ns.
 
 Printed: per variant the wall time of the whole run and of each stage (sweep, calibration,
 classify), the simulated ns of the sweep, the fitted f0, I_th, Γ_G, N, df_dI with their
@@ -39,16 +40,16 @@ UNITS = {"f0": "Hz", "I_th": "A", "gamma_g": "1/s", "N": "Hz", "df_dI": "Hz/A"}
 
 def variant_config(name: str, folder: Path) -> Path | None:
     """The config file of a variant (None: the embedded default)."""
-    if name == "full":
+    if name == "steady":
         return None
     from multiscale.schemas import default_config_path
 
     text = default_config_path().read_text()
-    marker = "sampling_interval = 50e-12\n"
+    marker = "stop_when_steady = true"
     if marker not in text:
         raise SystemExit("the default chain's [sweep] table changed: update benchmarks/chain.py")
-    if name == "steady":
-        text = text.replace(marker, marker + "stop_when_steady = true\n", 1)
+    if name == "full":
+        text = text.replace(marker, "stop_when_steady = false", 1)
     else:
         raise SystemExit(f"unknown variant {name!r}; allowed: full, steady")
     path = folder / f"chain_{name}.toml"
