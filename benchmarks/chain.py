@@ -60,6 +60,8 @@ def variant_config(name: str, folder: Path) -> Path | None:
 def run_variant(name: str, out: Path) -> dict:
     """Run one variant from nothing; its figures."""
     folder = out / name
+    if folder.exists() and any(folder.iterdir()):  # its store would make the run a rerun
+        raise SystemExit(f"{folder} is not empty: give --out a new folder (from nothing)")
     config = variant_config(name, out)
     command = [sys.executable, "-m", "multiscale.cli", "run",
                *([str(config)] if config else []), "--out", str(folder), "--quiet"]

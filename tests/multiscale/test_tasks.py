@@ -3,6 +3,7 @@
 import math
 from pathlib import Path
 
+import dask
 import pytest
 
 from multiscale.tasks import MALLOC_ENVIRONMENT, dask_client, run_tasks
@@ -24,11 +25,14 @@ def test_failures_are_reported_and_the_other_points_go_on():
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
-def test_workers_start_with_the_malloc_thresholds():
+def test_workers_start_with_the_malloc_thresholds_and_no_profiler():
     # glibc reads them once, at the process's start: they must be in the environment the
     # worker was started with (/proc/self/environ), not set later by the worker
     with dask_client(workers=1) as client:
         start = client.submit(Path.read_bytes, Path("/proc/self/environ"), pure=False).result()
+        profiling = client.submit(dask.config.get, "distributed.worker.profile.enabled",
+                                  pure=False).result()
+    assert profiling is False
     environment = dict(item.split(b"=", 1) for item in start.split(b"\0") if b"=" in item)
     for key, value in MALLOC_ENVIRONMENT.items():
         assert environment.get(key.encode()) == value.encode(), key
