@@ -16,9 +16,12 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from multiscale.tasks import WORKER_ENVIRONMENT
+
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "study_tiny.toml"
-ENV = {**os.environ, "NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+# what the docs tell a user to export before starting workers by hand (multiscale.tasks)
+ENV = {**os.environ, **WORKER_ENVIRONMENT}
 
 
 def _cli(*args, cwd=None, timeout=300):
