@@ -85,10 +85,10 @@ def calibrate(out: Path, store, quick: bool, progress: bool):
     config = load_chain_config(None)
     # the documented figures (docs/injection_locking.md) calibrate on full-length runs: the
     # default chain's runs stop once steady, which moves Γ_G by 0.1 of its standard error
-    sweep = dataclasses.replace(config.sweep, stop_when_steady=False)
+    settings = dataclasses.replace(config.sweep, stop_when_steady=False)
     if quick:
-        sweep = dataclasses.replace(sweep, duration=QUICK_SWEEP_DURATION)
-    config = dataclasses.replace(config, sweep=sweep)
+        settings = dataclasses.replace(settings, duration=QUICK_SWEEP_DURATION)
+    config = dataclasses.replace(config, sweep=settings)
     sweep = sweep_stage(config, out, store, progress=progress)
     calibration = calibration_stage(config, sweep.dataset, sweep.runs, store)
     return config, calibration

@@ -25,9 +25,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["TaskOutcome", "dask_client", "run_tasks", "WORKER_ENVIRONMENT"]
+__all__ = ["TaskOutcome", "dask_client", "run_tasks", "MALLOC_ENVIRONMENT", "WORKER_ENVIRONMENT"]
 
-#: One thread per worker process for numba, OpenMP and BLAS: the cluster has a process per core.
 #: glibc's malloc thresholds (bytes) read at a process's start: dask's nanny sets
 #: MALLOC_TRIM_THRESHOLD_=65536 for its workers, and with it glibc returns every freed block
 #: above 64 kB to the system and maps blocks above 128 kB afresh: the temporary arrays of a
@@ -73,9 +72,10 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         return
     workers = workers or os.cpu_count() or 1
     # malloc reads its thresholds before the worker runs any code: they go into the nanny's
-    # environment at the spawn (as dask's own MALLOC_TRIM_THRESHOLD_ does). The workers'
-    # statistical profiler (a stack sample every 10 ms, for the dashboard, which is off) cost
-    # 10-15 % of the engine's time in a worker.
+    # environment at the spawn, as dask's own MALLOC_TRIM_THRESHOLD_ does (the nanny runs in
+    # this process and leaves them in its os.environ, where only later child processes see
+    # them). The workers' statistical profiler (a stack sample every 10 ms, for the
+    # dashboard, which is off) cost 10-15 % of the engine's time in a worker.
     spawn = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **MALLOC_ENVIRONMENT}
     with (
         dask.config.set({"distributed.nanny.pre-spawn-environ": spawn,
