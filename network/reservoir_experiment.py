@@ -167,11 +167,17 @@ def plot_results(ds, path, class_names: list[str] | None = None) -> None:
     import matplotlib.pyplot as plt
     from sklearn.metrics import confusion_matrix
 
-    labels = np.unique(ds["label"].values)
+    # every class of the task on both axes, also those a small test set lacks (labels are the
+    # class indices when ``class_names`` is given)
+    if class_names:
+        labels = np.arange(len(class_names))
+        names = list(class_names)
+    else:
+        labels = np.union1d(ds["label"].values, ds["predicted"].values)
+        names = [str(v) for v in labels]
     matrix = confusion_matrix(ds["label"].values, ds["predicted"].values, labels=labels)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), constrained_layout=True)
     axes[0].imshow(matrix, cmap="Blues")
-    names = class_names or [str(v) for v in labels]
     axes[0].set(xticks=range(len(labels)), yticks=range(len(labels)), xticklabels=names,
                 yticklabels=names, xlabel="predicted", ylabel="true",
                 title=f"oscillator reservoir: {ds.attrs['accuracy_test']:.3f} "

@@ -53,6 +53,18 @@ def test_waveform_run_writes_results(tmp_path, capsys):
     assert info["success"] is True and info["notes"]["n_nodes"] == 64
 
 
+def test_the_smallest_waveform_run_draws_its_figure(tmp_path, capsys):
+    """n_periods = 20 (the allowed minimum) and 16 nodes: a test set of few points may hold one
+    class only; the confusion matrix still has both classes on its axes (this crashed in
+    matplotlib's FixedLocator after the science had run)."""
+    config = tmp_path / "w.toml"
+    config.write_text(WAVEFORM.replace("n_periods = 100", "n_periods = 20")
+                      .replace("n_nodes = 64", "n_nodes = 16"))
+    assert main(["reservoir", str(config), "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "results.png").is_file()
+    assert json.loads((tmp_path / "out" / "info.json").read_text())["success"] is True
+
+
 @pytest.mark.parametrize("split", ["official", "leave_one_speaker_out"])
 def test_fsdd_smoke_on_a_subset(tmp_path, capsys, split):
     # 2 speakers × 10 digits × 8 recordings (official: 5 test, 3 train per digit and
