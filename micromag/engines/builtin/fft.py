@@ -62,6 +62,7 @@ class DemagConvolution:
         self.full = kernel.has_z_coupling
         self.axes = tuple(a + 1 for a in kernel.fft_axes)  # the component axis comes first
         self.region = (slice(None),) + tuple(slice(0, k) for k in self.n)
+        self._scaled = None  # Ms m of :meth:`of_unit` without ducc0
         if backend == "ducc0" and self.axes:
             import ducc0
 
@@ -78,6 +79,17 @@ class DemagConvolution:
             self._field = np.zeros_like(self._padded)
             self._inorm = 2  # c2r divides by the product of the transformed lengths
 
+    def of_unit(self, m: np.ndarray, ms: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """H into ``out`` from the unit magnetisation ``m`` and Ms (A/m) of the mesh: with
+        ducc0, Ms m is written straight into the zero-padded buffer (no copy between)."""
+        if self.backend == "ducc0" and self.axes:
+            kernels.scale_magnetisation(m, ms, self._padded)
+            return self._transform(out)
+        magnetisation = np.empty_like(m) if self._scaled is None else self._scaled
+        self._scaled = magnetisation
+        kernels.scale_magnetisation(m, ms, magnetisation)
+        return self(magnetisation, out)
+
     def __call__(self, magnetisation: np.ndarray, out: np.ndarray) -> np.ndarray:
         """H into ``out`` ((3, nx, ny, nz)) from M ((3, nx, ny, nz), A/m)."""
         if not self.axes:  # one cell in every direction
@@ -89,6 +101,10 @@ class DemagConvolution:
 
     def _ducc0(self, magnetisation, out):
         self._padded[self.region] = magnetisation
+        return self._transform(out)
+
+    def _transform(self, out):
+        """ducc0: H into ``out`` from the zero-padded M in ``self._padded``."""
         x = self._ducc.r2c(self._padded, axes=self.axes, out=self._spectrum,
                            nthreads=self.workers)
         kernels.demag_multiply(x, self.kernel.spectra, self.full, x)

@@ -256,13 +256,23 @@ def demag_multiply(mhat, spectra, full, hhat):
 
 @numba.njit(**JIT)
 def scale_magnetisation(m, ms, out):
-    """out = Ms m (A/m)."""
+    """out = Ms m (A/m); ``out`` (3, ...) of the mesh's shape, or larger (a zero-padded FFT
+    buffer: the mesh fills its low corner)."""
     nx, ny, nz = ms.shape
+    n = ms.size
+    mf, msf = m.reshape(3, n), ms.reshape(n)
+    if out.shape[1:] == ms.shape:
+        outf = out.reshape(3, n)
+        for c in range(3):
+            for p in range(n):
+                outf[c, p] = msf[p] * mf[c, p]
+        return
     for c in range(3):
         for i in range(nx):
             for j in range(ny):
+                row = (i * ny + j) * nz
                 for k in range(nz):
-                    out[c, i, j, k] = ms[i, j, k] * m[c, i, j, k]
+                    out[c, i, j, k] = msf[row + k] * mf[c, row + k]
 
 
 @numba.njit(**JIT)

@@ -143,6 +143,12 @@ class DemagKernel:
             unused |= np.abs(g) >= k
         for key in self.components:
             tensor[key][unused] = 0.0
+        if self.n[2] == 1:
+            # one layer: every offset has z = 0, where N_xz and N_yz vanish (odd in z); the
+            # Newell sums leave ~1e-20 of roundoff, which would make the convolution carry
+            # four products per Fourier point that are zero
+            tensor["xz"][...] = 0.0
+            tensor["yz"][...] = 0.0
         self.real_space = tensor
         #: mesh axes transformed (those with more than one cell); the last one by a real FFT
         self.fft_axes = tuple(a for a in range(3) if self.padded[a] > 1)

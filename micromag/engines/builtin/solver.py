@@ -199,7 +199,6 @@ class Simulation:
         self._hd = np.zeros((3, *self.n))
         self._heff = np.zeros((3, *self.n))
         self._hth = np.zeros((3, *self.n))
-        self._mbuf = np.zeros((3, *self.n))
         self.field_evaluations = 0
 
     # ------------------------------------------------------------------ fields
@@ -228,8 +227,7 @@ class Simulation:
         if not self.demag:
             out[...] = 0.0
             return out
-        kernels.scale_magnetisation(m, self.ms, self._mbuf)
-        return self._convolution(self._mbuf, out)
+        return self._convolution.of_unit(m, self.ms, out)
 
     def current(self, t: float) -> float:
         """Current density (A/m^2) at time t (s)."""
