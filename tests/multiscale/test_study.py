@@ -252,3 +252,18 @@ def test_the_slurm_recipe_starts_workers_that_run_a_study(uninterrupted, tmp_pat
     a = xr.load_dataset(tmp_path / "slurm" / "study.nc", engine="h5netcdf")
     b = xr.load_dataset(whole / "study.nc", engine="h5netcdf")
     xr.testing.assert_identical(a.drop_attrs(), b.drop_attrs())
+
+
+def test_chain_points_follow_the_window_as_alpha_over_p():
+    """J_c ~ alpha / P (the spin torque is P J times a function of m against the Gilbert
+    damping): a chain point at alpha = 0.06, P = 0.3 of the base alpha = 0.05, P = 0.4 sweeps
+    its currents times (0.06 / 0.05) (0.4 / 0.3) = 1.6."""
+    from multiscale.study import _chain_config_for, load_study
+
+    study = load_study(Path(__file__).parents[2] / "examples" / "study_chain_alpha_P.toml")
+    base = np.array(study.chain.sweep.current_densities)
+    config = _chain_config_for(study, {"alpha": 0.06, "P": 0.3})
+    assert (config.device.alpha, config.device.P) == (0.06, 0.3)
+    np.testing.assert_allclose(config.sweep.current_densities, 1.6 * base, rtol=1e-12)
+    same = _chain_config_for(study, {"alpha": 0.05, "P": 0.4})
+    np.testing.assert_allclose(same.sweep.current_densities, base, rtol=0)
