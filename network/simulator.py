@@ -326,7 +326,10 @@ def _per_sample(values, n_samples: int, width: int, name: str, unit: str) -> np.
         )
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name}: contains NaN or infinite values ({unit})")
-    return np.ascontiguousarray(array)
+    array = np.ascontiguousarray(array)
+    # a read-only input (a broadcast view, an xarray's values) would make numba compile a
+    # second specialization of ``_integrate`` (~8 s from an empty cache): pass a writable copy
+    return array if array.flags.writeable else array.copy()
 
 
 def simulate(
