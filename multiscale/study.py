@@ -310,9 +310,11 @@ class StudyResult:
     dataset: Any
     computed: int
     reused: int
-    failed: dict
+    failed: dict  #: point (JSON) -> error of a task that crashed
     wall_s: float
     figures: list
+    #: point (JSON) -> why the device there allows no network (a result: NaN accuracy)
+    without_network: dict = dataclasses.field(default_factory=dict)
 
 
 def _tasks(study: Study, store: Any, client: Any, out: Path, progress: bool) -> list[dict]:
@@ -448,14 +450,18 @@ def run_study(study: Study, *, out: str | Path = "study", store_root: str | Path
             else:  # NaN, with the reason
                 results[i] = {"error": outcome.error}
                 failed[json.dumps(tasks[i]["point"])] = outcome.error
+        without_network = {json.dumps(task["point"]): result["error"]
+                           for task, result in zip(tasks, results, strict=True)
+                           if result.get("error") and json.dumps(task["point"]) not in failed}
         ds = study_dataset(study, results)
         write_dataset(ds, out / "study.nc")
         figures = plot_study(ds, out)
         wall = time.time() - started
         record.note(computed=len(missing) - len(failed), reused=len(tasks) - len(missing),
-                    failed=failed, wall_s=wall, figures=[str(f) for f in figures])
+                    failed=failed, without_network=without_network, wall_s=wall,
+                    figures=[str(f) for f in figures])
     return StudyResult(ds, len(missing) - len(failed), len(tasks) - len(missing), failed, wall,
-                       figures)
+                       figures, without_network)
 
 
 def plot_study(ds: Any, out: str | Path) -> list[Path]:

@@ -38,11 +38,14 @@ def run(args: argparse.Namespace) -> int:
                        workers=args.workers, progress=not args.quiet)
     for point, error in result.failed.items():
         print(f"failed: {point}: {error}")
+    for point, reason in result.without_network.items():  # a result, not a failure
+        print(f"no network: {point}: {reason}")
     accuracy = result.dataset["accuracy_test"].values
     best = float(max((a for a in accuracy.ravel() if not math.isnan(a)), default=math.nan))
     for path in result.figures:
         print(f"figure: {path}")
     print_figures(points=int(accuracy.size), computed=result.computed, reused=result.reused,
-                  failed=len(result.failed), wall_s=round(result.wall_s, 2),
+                  failed=len(result.failed), no_network=len(result.without_network),
+                  wall_s=round(result.wall_s, 2),
                   accuracy_test_max=best, out=f"{args.out}/study.nc")
     return 0 if not result.failed else 1

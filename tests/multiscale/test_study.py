@@ -159,6 +159,8 @@ def test_a_device_without_a_network_is_a_recorded_nan_with_its_reason(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     figures = _figures(done.stdout)
     assert figures["computed"] == "2" and figures["failed"] == "0"
+    assert figures["no_network"] == "2"  # counted on the summary line, each reason printed
+    assert done.stdout.count("no network: ") == 2
     assert figures["accuracy_test_max"] == "nan"
     ds = xr.load_dataset(tmp_path / "out" / "study.nc", engine="h5netcdf")
     assert np.isnan(ds["accuracy_test"].values).all()
