@@ -1,0 +1,100 @@
+"""The oscillating resistance of a magnetoresistive oscillator, per unit complex amplitude.
+
+What a series circuit needs from a device (PHYSICS.md section 7, :mod:`network.circuit`): how
+much its resistance oscillates, and with which phase, for a given oscillation amplitude. With
+the complex amplitude c (c ∝ exp(-iωt), p = |c|², :func:`compact.observables.complex_amplitude`)
+the resistance of a device in a steady orbit is, to first order in the amplitude,
+
+    R(t) = R0 + Re[r c(t)],
+
+r complex (Ω per unit amplitude). ``|r| √p`` is the amplitude of the resistance oscillation at
+power p (the ΔR_rf(p) of the circuit); ``arg r`` says where on the orbit the resistance is
+largest, which sets the phase of the coupling. For a vortex whose reference layer points along
+an in-plane axis, δR = -(ΔR/2) δ⟨m⟩·m_ref follows the core's displacement perpendicular to that
+axis (Guslienko's rigid vortex: |δ⟨m⟩| ≈ (2/3) |X|/R for a core at X in a disk of radius R),
+so |r| ≈ ΔR/3 with c = X/R; with a perpendicular reference (m_ref = z) a centred orbit leaves R
+constant and r = 0: such a device emits no RF signal and couples to nothing in series.
+
+r is fitted by linear least squares over the later half of each record (the steady orbit);
+the fit's residual says whether the first-order form holds (an elliptical or off-centre orbit
+adds harmonics that it cannot follow).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import xarray as xr
+
+from compact.observables import complex_amplitude, record_lengths, resolve_mode
+
+__all__ = ["resistance_oscillation"]
+
+
+def resistance_oscillation(ds: xr.Dataset, mode: str | None = None) -> xr.Dataset:
+    """r = dR/dc of every current from the ``resistance`` (Ω) of a time-series Dataset.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Time-series Dataset of the DESIGN schema with a ``resistance`` variable (Ω), as
+        micromag writes for a device with ``resistance_P`` set.
+    mode : {"auto-oscillator", "vortex", "uniform"}, optional
+        Mapping to the complex amplitude (guessed from the Dataset if omitted).
+
+    Returns
+    -------
+    xarray.Dataset
+        Dim ``current``: ``resistance`` (mean R0, Ω), ``resistance_amplitude`` (|r|, Ω per unit
+        amplitude √p), ``resistance_phase`` (arg r, rad), ``resistance_oscillation`` (|r| √p,
+        the amplitude of δR at the record's power, Ω), ``resistance_residual`` (rms of the
+        part of δR that Re[r c] does not explain, relative to rms δR; NaN where R is
+        constant).
+    """
+    if "resistance" not in ds:
+        raise ValueError("resistance_oscillation: the Dataset has no 'resistance' variable "
+                         "(Ω); give the device a resistance_P (and resistance_change, "
+                         "reference) before the sweep")
+    mode = resolve_mode(ds, mode)
+    c_all = complex_amplitude(ds, mode).values
+    lengths = record_lengths(ds, mode)
+    resistance = ds["resistance"].transpose("current", "time").values
+    names = ("resistance", "resistance_amplitude", "resistance_phase",
+             "resistance_oscillation", "resistance_residual")
+    out = {name: np.full(c_all.shape[0], np.nan) for name in names}
+    for i, (c, r_t) in enumerate(zip(c_all, resistance, strict=True)):
+        n = int(lengths[i])
+        late = slice(n // 2, n)
+        c, r_t = c[late], r_t[late]
+        if c.size < 4 or not np.all(np.isfinite(r_t)):
+            continue
+        # R = R0 + Re[r c] = R0 + Re r Re c - Im r Im c: linear in (R0, Re r, Im r); R0 and r
+        # together, since a window of no whole number of turns leaves a mean of Re[r c]
+        design = np.stack([np.ones(c.size), c.real, -c.imag], axis=1)
+        (mean, re, im), *_ = np.linalg.lstsq(design, r_t, rcond=None)
+        r = complex(re, im)
+        delta = r_t - np.mean(r_t)
+        spread = float(np.sqrt(np.mean(delta ** 2)))
+        rest = r_t - mean - (r * c).real
+        out["resistance"][i] = float(mean)
+        out["resistance_amplitude"][i] = abs(r)
+        out["resistance_phase"][i] = math.atan2(r.imag, r.real)
+        out["resistance_oscillation"][i] = abs(r) * math.sqrt(float(np.mean(np.abs(c) ** 2)))
+        out["resistance_residual"][i] = (float(np.sqrt(np.mean(rest ** 2))) / spread
+                                         if spread > 1e-12 * max(abs(mean), 1e-300)
+                                         else math.nan)
+    units = {"resistance": "ohm", "resistance_amplitude": "ohm", "resistance_phase": "rad",
+             "resistance_oscillation": "ohm", "resistance_residual": "1"}
+    long_names = {
+        "resistance": "mean resistance R0 over the steady orbit",
+        "resistance_amplitude": "|r|: resistance oscillation per unit amplitude, "
+                                "R = R0 + Re[r c]",
+        "resistance_phase": "arg r (c ∝ exp(-iωt))",
+        "resistance_oscillation": "|r| √p: amplitude of the resistance oscillation",
+        "resistance_residual": "rms of δR - Re[r c] over rms δR",
+    }
+    return xr.Dataset(
+        {name: ("current", values, {"units": units[name], "long_name": long_names[name]})
+         for name, values in out.items()},
+        coords={"current": ds["current"]}, attrs={"mode": mode})
