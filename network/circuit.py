@@ -1,0 +1,136 @@
+"""Oscillators in series with a load: the RF current they emit and the coupling it makes.
+
+The circuit (PHYSICS.md section 7; Romera et al., Nature 563, 230 (2018), four vortex
+oscillators in series): N magnetoresistive oscillators in series; oscillator l carries the
+DC current I_l (its own source through a bias tee, or one source for all); the RF loop is
+closed through the load R_L (the readout, e.g. 50 Ω) by the bias tees' capacitors, whose
+impedance at the oscillation frequency is neglected, as are the lines' reactances. All
+quantities SI.
+
+Derivation (first order in the resistance oscillations, rotating-wave approximation), in the
+suite's conventions (complex amplitude c ∝ exp(-iωt), dc/dt = ... + f(t)):
+
+1. Each oscillator's resistance R_l(t) = R_l0 + δR_l(t), δR_l = Re[r_l c_l(t)], with r_l the
+   resistance oscillation per unit amplitude (Ω) that :func:`compact.resistance.
+   resistance_oscillation` measures in micromagnetics (|r| √p is the ΔR_rf of the device at
+   power p; a perpendicular reference layer gives r = 0 and the device emits nothing).
+2. Oscillator l then emits the RF voltage v_l = I_l δR_l(t). The DC sources are ideal
+   (infinite RF impedance), so the RF current i(t) is the same in every element of the loop,
+   and Kirchhoff's voltage law round the loop, to first order (δR_l i is second order), gives
+       i(t) = -Σ_l I_l δR_l(t) / R_loop,   R_loop = R_L + Σ_l R_l0.
+3. With complex amplitudes, i(t) = Re[Î(t)] and Î(t) = -(1/R_loop) Σ_l I_l r_l c_l(t).
+4. An RF current I_rf cos(ωt + ψ) drives oscillator j as f_j = κ_j I_rf exp(-i(ωt + ψ)) (the
+   input coupling κ_I of :class:`compact.model.AutoOscillator`, 1/(s A)), i.e. f_j = κ_j Î for
+   Î = I_rf exp(-i(ωt + ψ)). So f_j = Σ_l K_jl c_l with the coupling matrix
+       K_jl = -κ_j I_l r_l / R_loop   (1/s).
+   A delay τ between the oscillators (a transmission line) multiplies the off-diagonal K_jl
+   by exp(i 2π f τ) at the oscillation frequency f.
+5. The diagonal: each oscillator also drives itself with the current it emits. K_jj c_j adds
+   Re K_jj to its gain and -Im K_jj to its angular frequency: a property of the circuit that a
+   calibration of the isolated device does not contain; ``self_coupling=False`` drops it (as the
+   network's free ``electrical_coupling`` does).
+
+The power the oscillators deliver into the load is |Î|² R_L / 2 (for one frequency).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["coupling_matrix", "emitted_current", "load_power", "loop_resistance"]
+
+
+def _vector(value, n: int, name: str, unit: str, complex_ok: bool = False) -> np.ndarray:
+    array = np.asarray(value, dtype=complex if complex_ok else float)
+    if array.ndim == 0:
+        array = np.full(n, array)
+    if array.shape != (n,):
+        raise ValueError(f"{name}: shape {np.shape(value)}; expected one value or ({n},) ({unit})")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} = {value!r}: must be finite ({unit})")
+    return array
+
+
+def loop_resistance(resistance, load_resistance: float) -> float:
+    """R_loop = R_L + Σ R_l0 (Ω) of the RF loop."""
+    resistance = np.asarray(resistance, float)
+    if not (np.all(np.isfinite(resistance)) and np.all(resistance >= 0)):
+        raise ValueError(f"resistance = {resistance.tolist()!r}: must be >= 0 (ohm)")
+    if not (math.isfinite(load_resistance) and load_resistance >= 0):
+        raise ValueError(f"load_resistance = {load_resistance!r}: must be >= 0 (ohm)")
+    total = float(load_resistance + resistance.sum())
+    if total <= 0:
+        raise ValueError("load_resistance and resistance are all 0: the RF loop is a short "
+                         "circuit without resistance; give R_L or the devices' R0 (ohm)")
+    return total
+
+
+def emitted_current(dc_current, resistance, resistance_amplitude, amplitude,
+                    load_resistance: float = 50.0) -> np.ndarray:
+    """Complex amplitude Î (A) of the RF loop current, i(t) = Re[Î]: Î = -Σ_l I_l r_l c_l / R_loop.
+
+    Parameters
+    ----------
+    dc_current : (N,) or scalar
+        DC current I_l through each oscillator (A).
+    resistance : (N,)
+        R_l0 (Ω).
+    resistance_amplitude : (N,) complex
+        r_l (Ω per unit amplitude).
+    amplitude : (..., N) complex
+        The oscillators' complex amplitudes c_l (at one time, or a time series along axis 0).
+    load_resistance : float
+        R_L (Ω).
+    """
+    amplitude = np.asarray(amplitude, complex)
+    n = amplitude.shape[-1]
+    current = _vector(dc_current, n, "dc_current", "A")
+    r = _vector(resistance_amplitude, n, "resistance_amplitude", "ohm", complex_ok=True)
+    total = loop_resistance(_vector(resistance, n, "resistance", "ohm"), load_resistance)
+    return -(amplitude * (current * r)).sum(axis=-1) / total
+
+
+def coupling_matrix(dc_current, resistance, resistance_amplitude, kappa_current,
+                    load_resistance: float = 50.0, *, frequency: float | None = None,
+                    delay: float = 0.0, self_coupling: bool = True) -> np.ndarray:
+    """K_jl = -κ_j I_l r_l / R_loop (1/s, complex (N, N)): f_j = Σ_l K_jl c_l.
+
+    Parameters
+    ----------
+    dc_current, resistance, resistance_amplitude
+        As for :func:`emitted_current` (A, Ω, Ω per unit amplitude).
+    kappa_current : (N,) or scalar, real or complex
+        Input coupling κ_j of an RF current (1/(s A)); a complex κ carries the phase with
+        which the RF current acts on the oscillator.
+    load_resistance : float
+        R_L (Ω).
+    frequency, delay
+        A delay τ (s) between the oscillators multiplies the off-diagonal entries by
+        exp(i 2π f τ) at the oscillation frequency f (Hz).
+    self_coupling : bool
+        Keep K_jj, each oscillator driven by its own emitted current.
+    """
+    r = np.asarray(resistance_amplitude, complex)
+    n = r.size
+    current = _vector(dc_current, n, "dc_current", "A")
+    r = _vector(r, n, "resistance_amplitude", "ohm", complex_ok=True)
+    kappa = _vector(kappa_current, n, "kappa_current", "1/(s A)", complex_ok=True)
+    total = loop_resistance(_vector(resistance, n, "resistance", "ohm"), load_resistance)
+    matrix = -np.outer(kappa, current * r) / total
+    if delay:
+        if frequency is None or not (math.isfinite(frequency) and frequency > 0):
+            raise ValueError(f"frequency = {frequency!r}: a delay needs the oscillation "
+                             "frequency (Hz, > 0)")
+        off = ~np.eye(n, dtype=bool)
+        matrix[off] *= np.exp(2j * math.pi * frequency * delay)
+    if not self_coupling:
+        np.fill_diagonal(matrix, 0.0)
+    return matrix
+
+
+def load_power(current_amplitude, load_resistance: float = 50.0) -> np.ndarray:
+    """Power (W) delivered into the load R_L (Ω) by the RF current of complex amplitude Î (A):
+    |Î|² R_L / 2."""
+    return np.abs(np.asarray(current_amplitude, complex)) ** 2 * float(load_resistance) / 2
