@@ -11,6 +11,7 @@ import xarray as xr
 from compact.fit import fit_calibration, model_from_calibration
 from compact.model import AutoOscillator
 from compact.observables import complex_amplitude, observables
+from compact.resistance import with_resistance
 
 __all__ = ["StnoAccessor"]
 
@@ -37,7 +38,8 @@ class StnoAccessor:
         Works on a time-series Dataset (observables are extracted first with ``options``) or
         on a calibration Dataset of observables.
         """
-        calibration = observables(self._ds, **options) if "time" in self._ds.dims else self._ds
+        calibration = (with_resistance(observables(self._ds, **options), self._ds)
+                       if "time" in self._ds.dims else self._ds)
         return fit_calibration(calibration, fit_df_dI=fit_df_dI, mode_energy=mode_energy)
 
     def model(self) -> AutoOscillator:

@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator
 from compact.fit import PARAMETERS, fit_calibration, model_from_calibration
 from compact.model import AutoOscillator
 from compact.observables import observables
+from compact.resistance import with_resistance
 
 __all__ = ["AutoOscillatorFit"]
 
@@ -80,6 +81,7 @@ class AutoOscillatorFit(BaseEstimator):
                 min_steady_fraction=self.min_steady_fraction,
                 max_power_spread=self.max_power_spread,
             )
+            calibration = with_resistance(calibration, ds)
         else:
             calibration = ds
         calibration = fit_calibration(calibration, fit_df_dI=self.fit_df_dI,

@@ -37,6 +37,7 @@ import xarray as xr
 
 from compact import rates
 from compact.model import UNITS, AutoOscillator
+from compact.resistance import resistance_parameters
 
 __all__ = ["PARAMETERS", "fit_calibration", "model_from_calibration"]
 
@@ -190,7 +191,8 @@ def fit_calibration(
     if not identified:
         lam = mode_energy if mode_energy is not None else provisional.mode_energy
     model = AutoOscillator(f0=f0, N=N, df_dI=df_dI, gamma_g=gamma_g, Q=Q, I_th=I_th,
-                           mode_energy=lam, temperature=temperature)
+                           mode_energy=lam, temperature=temperature,
+                           **resistance_parameters(calibration))
 
     n_par = len(PARAMETERS)
     cov = np.zeros((n_par, n_par))

@@ -38,10 +38,14 @@ UNITS = {
     "kappa_field_error": "1/(s A/m)",
     "kappa_current": "1/(s A)",
     "kappa_current_error": "1/(s A)",
+    "resistance": "ohm",
+    "resistance_amplitude": "ohm",
+    "resistance_phase": "rad",
 }
 
 #: Fields that may be NaN (written as null in JSON): not calibrated.
-OPTIONAL = ("kappa_field", "kappa_field_error", "kappa_current", "kappa_current_error")
+OPTIONAL = ("kappa_field", "kappa_field_error", "kappa_current", "kappa_current_error",
+            "resistance", "resistance_amplitude", "resistance_phase")
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,10 @@ class AutoOscillator:
         amplitude H_rf at the pillar enters as F = κ_H H_rf; NaN: not calibrated.
     kappa_current, kappa_current_error : float
         Input coupling of an RF current (1/(s·A)): F = κ_I I_rf; NaN: not calibrated.
+    resistance, resistance_amplitude, resistance_phase : float
+        R0 (Ω) and the resistance oscillation R = R0 + Re[r c] with |r| (Ω per unit amplitude
+        √p) and arg r (rad) (:mod:`compact.resistance`), what a series circuit needs
+        (:mod:`network.circuit`); NaN: not calibrated (no resistance in the time series).
     """
 
     f0: float
@@ -86,6 +94,9 @@ class AutoOscillator:
     kappa_field_error: float = math.nan
     kappa_current: float = math.nan
     kappa_current_error: float = math.nan
+    resistance: float = math.nan
+    resistance_amplitude: float = math.nan
+    resistance_phase: float = math.nan
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -108,6 +119,10 @@ class AutoOscillator:
             value = getattr(self, name)
             _require(math.isnan(value) or value > 0, name, value,
                      f"> 0 {UNITS[name]}, or NaN (not calibrated)")
+        for name in ("resistance", "resistance_amplitude"):
+            value = getattr(self, name)
+            _require(math.isnan(value) or value >= 0, name, value,
+                     f">= 0 {UNITS[name]}, or NaN (not calibrated)")
 
     # ------------------------------------------------------------------ serialisation
     def to_dict(self) -> dict:

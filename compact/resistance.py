@@ -29,7 +29,11 @@ import xarray as xr
 
 from compact.observables import complex_amplitude, record_lengths, resolve_mode
 
-__all__ = ["resistance_oscillation"]
+__all__ = ["RESISTANCE_PARAMETERS", "resistance_oscillation", "resistance_parameters",
+           "with_resistance"]
+
+#: the model fields of :class:`compact.model.AutoOscillator` that the resistance gives
+RESISTANCE_PARAMETERS = ("resistance", "resistance_amplitude", "resistance_phase")
 
 
 def resistance_oscillation(ds: xr.Dataset, mode: str | None = None) -> xr.Dataset:
@@ -98,3 +102,28 @@ def resistance_oscillation(ds: xr.Dataset, mode: str | None = None) -> xr.Datase
         {name: ("current", values, {"units": units[name], "long_name": long_names[name]})
          for name, values in out.items()},
         coords={"current": ds["current"]}, attrs={"mode": mode})
+
+
+def with_resistance(calibration: xr.Dataset, ds: xr.Dataset) -> xr.Dataset:
+    """The calibration Dataset of ``ds`` (:func:`compact.observables.observables`) with the
+    variables of :func:`resistance_oscillation` added where ``ds`` has a ``resistance``;
+    unchanged otherwise."""
+    if "resistance" not in ds:
+        return calibration
+    return calibration.merge(resistance_oscillation(ds, calibration.attrs.get("mode")))
+
+
+def resistance_parameters(calibration: xr.Dataset) -> dict[str, float]:
+    """R0, |r| and arg r of the model: means over the oscillating currents (NaN where the
+    calibration has no resistance). The phase is the circular mean."""
+    names = RESISTANCE_PARAMETERS
+    if "resistance_amplitude" not in calibration:
+        return {name: math.nan for name in names}
+    on = np.asarray(calibration["oscillating"].values, bool)
+    on &= np.isfinite(calibration["resistance_amplitude"].values)
+    if not on.any():
+        return {name: math.nan for name in names}
+    phase = calibration["resistance_phase"].values[on]
+    return {"resistance": float(np.mean(calibration["resistance"].values[on])),
+            "resistance_amplitude": float(np.mean(calibration["resistance_amplitude"].values[on])),
+            "resistance_phase": float(np.angle(np.mean(np.exp(1j * phase))))}

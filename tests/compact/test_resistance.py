@@ -50,3 +50,22 @@ def test_a_second_harmonic_is_left_in_the_residual_not_in_r(series):
 def test_a_dataset_without_resistance_is_refused_naming_it(series):
     with pytest.raises(ValueError, match="'resistance'"):
         resistance_oscillation(series)
+
+
+def test_the_calibration_carries_the_resistance_into_the_model(series):
+    """A sweep with a resistance: the fitted AutoOscillator holds R0, |r| and arg r (means
+    over the oscillating currents), and they survive its JSON; without one they are NaN."""
+    from compact.estimator import AutoOscillatorFit
+    from compact.model import AutoOscillator
+
+    ds = sweep(MODEL, np.array([5e-3, 6e-3, 7e-3, 8e-3]), 2e-6, initial_power=1e-3, seed=2)
+    r = 12.0 * np.exp(-2.0j)
+    model = AutoOscillatorFit(fit_df_dI=False).fit(_with_resistance(ds, 80.0, r)).model_
+    assert model.resistance == pytest.approx(80.0, rel=1e-6)
+    assert model.resistance_amplitude == pytest.approx(12.0, rel=1e-6)
+    assert model.resistance_phase == pytest.approx(-2.0, abs=1e-6)
+    again = AutoOscillator.from_json(model.to_json())
+    assert again.resistance_amplitude == model.resistance_amplitude
+    plain = AutoOscillatorFit(fit_df_dI=False).fit(ds).model_
+    assert np.isnan(plain.resistance_amplitude)
+    assert plain.to_dict()["resistance_amplitude"] is None
