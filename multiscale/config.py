@@ -86,11 +86,21 @@ def fail(key: str, value: Any, allowed: str) -> typing.NoReturn:
 def read_toml(path: str | Path) -> dict:
     """The tables of a TOML file; InputError when it is missing or not valid TOML."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"config file {str(path)!r} is a directory; give a TOML file")
     if not path.is_file():
         raise InputError(f"config file {str(path)!r} does not exist")
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"config file {str(path)!r} is not UTF-8 text (TOML files are UTF-8): "
+                         f"byte {error.object[error.start]:#04x} at position {error.start}"
+                         ) from None
+    except OSError as error:
+        raise InputError(f"config file {str(path)!r} cannot be read ({error.strerror or error})"
+                         ) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"config file {str(path)!r} is not valid TOML: {error}") from None
 

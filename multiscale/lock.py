@@ -200,13 +200,13 @@ def run_locking(device: Any, settings: LockSettings, *, out: str | Path = "lock"
 
     from compact.locking import adler_window_frequency, fit_adler, mean_frequency, phase_difference
     from micromag.engines import RunSpec
-    from multiscale.store import Store, output_folder, write_dataset, write_json
+    from multiscale.store import open_store, output_folder, write_dataset, write_json
     from multiscale.sweep import _relaxed_state, available_engine
 
     started = time.time()
     engine = available_engine(settings.engine, "lock.engine")
     out = output_folder(out)
-    store = Store(store_root if store_root is not None else out / "store")
+    store = open_store(store_root, out)
     dt = settings.sampling_interval
     common = {"sampling_interval": dt, "tolerance": settings.tolerance}
 

@@ -285,15 +285,14 @@ def run_chain(config: ChainConfig | str | Path | None = None, *, out: str | Path
     """
     from multiscale import datasets
     from multiscale.report import spectra_figure, write_report
-    from multiscale.store import Store, record_run, write_dataset
+    from multiscale.store import open_store, output_folder, record_run, write_dataset
 
     started = time.time()
     if not isinstance(config, ChainConfig):
         config = load_chain_config(config)
     datasets.hillenbrand(config.classify.task.data or None)  # missing data: say so first
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    store = Store(store_root if store_root is not None else out / "store")
+    out = output_folder(out)
+    store = open_store(store_root, out)
     inputs = {"kind": "chain", "config": config.to_dict(), "engine": engine,
               "store": str(store.root.resolve())}
     with record_run(out, inputs, seed=config.sweep.seed,

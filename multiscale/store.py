@@ -131,6 +131,28 @@ def output_folder(path: str | Path, key: str = "--out") -> Path:
     return folder
 
 
+def open_store(root: str | Path | None, out: str | Path) -> Store:
+    """The provenance store at ``root`` (``--store``), or at ``out/store`` when None.
+
+    Nothing is created here (a run creates its folder when it starts); an InputError naming
+    the option when the store could not be written: a file in its place or on its path, or a
+    folder without write permission.
+    """
+    from multiscale.errors import InputError
+
+    key, path = ("--out", Path(out) / "store") if root is None else ("--store", Path(root))
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(f"{key} = {str(root if root is not None else out)!r}: cannot write "
+                         f"there ({str(existing)!r} is a file, not a folder)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(f"{key} = {str(root if root is not None else out)!r}: cannot write "
+                         f"there ({str(existing)!r} is not writable)")
+    return Store(path)
+
+
 def write_bytes(data: bytes, path: str | Path) -> Path:
     """Write ``data`` to ``path`` atomically."""
     with _atomic_path(Path(path)) as tmp:

@@ -413,13 +413,13 @@ def run_study(study: Study, *, out: str | Path = "study", store_root: str | Path
         An existing dask scheduler's address, or the number of local single-threaded workers
         (default one per core).
     """
-    from multiscale.store import Store, record_run, write_dataset
+    from multiscale.store import open_store, output_folder, record_run, write_dataset
     from multiscale.tasks import dask_client, run_tasks
 
     started = time.time()
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    store = Store(store_root if store_root is not None else out / "store")
+    out = output_folder(out)
+    store = open_store(store_root, out)
     inputs = {"kind": "study", "settings": to_dict(study.settings),
               "classify": to_dict(study.classify), "store": str(store.root.resolve())}
     from multiscale import datasets

@@ -267,13 +267,13 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
     import xarray as xr
 
     from micromag.engines import RunSpec
-    from multiscale.store import Store, output_folder, write_dataset, write_json
+    from multiscale.store import open_store, output_folder, write_dataset, write_json
 
     started = time.time()
     name = engine or settings.engine
     eng = available_engine(name, "engine")
     out = output_folder(out)
-    store = Store(store_root if store_root is not None else out / "store")
+    store = open_store(store_root, out)
     version = eng.version()
 
     specs = []

@@ -25,7 +25,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["TaskOutcome", "dask_client", "run_tasks", "MALLOC_ENVIRONMENT", "WORKER_ENVIRONMENT"]
+__all__ = ["TaskOutcome", "dask_client", "run_tasks", "MALLOC_ENVIRONMENT", "SCHEDULER_TIMEOUT",
+           "WORKER_ENVIRONMENT"]
 
 #: glibc's malloc thresholds (bytes) read at a process's start: dask's nanny sets
 #: MALLOC_TRIM_THRESHOLD_=65536 for its workers, and with it glibc returns every freed block
@@ -56,6 +57,10 @@ class TaskOutcome:
         return self.error is None
 
 
+#: how long a client waits for a scheduler given by address
+SCHEDULER_TIMEOUT = "10s"
+
+
 @contextlib.contextmanager
 def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
     """A dask.distributed Client: to ``scheduler`` if given, else a new local cluster.
@@ -67,7 +72,16 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     from dask.distributed import Client, LocalCluster
 
     if scheduler is not None:
-        with Client(scheduler) as client:
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as error:
+            from multiscale.errors import InputError
+
+            raise InputError(f"--scheduler = {scheduler!r}: no dask scheduler answers there "
+                             f"within {SCHEDULER_TIMEOUT} ({type(error).__name__}: "
+                             f"{str(error).splitlines()[0] if str(error) else 'no reply'})"
+                             ) from None
+        with client:
             yield client
         return
     workers = workers or os.cpu_count() or 1

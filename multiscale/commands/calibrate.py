@@ -58,10 +58,10 @@ def run(args: argparse.Namespace) -> int:
     from multiscale.cli import print_figures
     from multiscale.errors import InputError
     from multiscale.figures import plot_calibration
-    from multiscale.store import record_run, write_dataset
+    from multiscale.store import output_folder, record_run, write_dataset
 
     source = Path(args.timeseries)
-    out = Path(args.out)
+    out = output_folder(args.out)
     if not (args.power_floor > 0):
         raise InputError(f"--power-floor = {args.power_floor!r}: must be > 0")
     ds = _load(source)

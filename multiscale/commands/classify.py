@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from multiscale.config import to_dict
     from multiscale.errors import InputError
     from multiscale.schemas import load_classify, with_plan
-    from multiscale.store import record_run
+    from multiscale.store import output_folder, record_run
     from multiscale.vowel_stage import classify_stage, network_for
 
     config = load_classify(args.config)
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
               f"{mapping.frequency_range_Hz[0]:.6g} to {mapping.frequency_range_Hz[1]:.6g} Hz "
               f"({mapping.branch} branch)")
     network = network_for(config, models)  # every check before anything is written
-    out = Path(args.out)
+    out = output_folder(args.out)
     inputs = {"kind": "classify", "config": to_dict(config),
               "models": [o.to_dict() for o in network.oscillators]}
     with record_run(out, inputs, seed=config.task.seed, engine="network") as record:

@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from multiscale.config import load_toml, to_dict
     from multiscale.errors import InputError
     from multiscale.schemas import ReservoirConfig
-    from multiscale.store import record_run, write_dataset
+    from multiscale.store import output_folder, record_run, write_dataset
     from network.esn import EchoStateNetwork
     from network.reservoir import vortex_oscillator
     from network.reservoir_experiment import (
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"reservoir: {error}") from None
     esn = EchoStateNetwork(res.n_nodes, config.esn.spectral_radius, config.esn.leak,
                            config.esn.input_scale, seed=config.esn.seed)
-    out = Path(args.out)
+    out = output_folder(args.out)
     inputs = {"kind": "reservoir", "config": to_dict(config), "model": model.to_dict()}
     with record_run(out, inputs, seed=res.mask_seed, engine="network") as record:
         if config.task.kind == "waveform":
