@@ -124,6 +124,13 @@ class AutoOscillator:
             _require(math.isnan(value) or value >= 0, name, value,
                      f">= 0 {UNITS[name]}, or NaN (not calibrated)")
 
+    @property
+    def resistance_coefficient(self) -> complex:
+        """r = |r| exp(i arg r) (Ω per unit amplitude): R = R0 + Re[r c]; NaN if not
+        calibrated (:mod:`compact.resistance`, used by :mod:`network.circuit`)."""
+        return self.resistance_amplitude * complex(math.cos(self.resistance_phase),
+                                                   math.sin(self.resistance_phase))
+
     # ------------------------------------------------------------------ serialisation
     def to_dict(self) -> dict:
         """Parameters and a ``units`` table, as written to JSON."""

@@ -11,11 +11,14 @@ r complex (Ω per unit amplitude). ``|r| √p`` is the amplitude of the resistan
 power p (the ΔR_rf(p) of the circuit); ``arg r`` says where on the orbit the resistance is
 largest, which sets the phase of the coupling. For a vortex whose reference layer points along
 an in-plane axis, δR = -(ΔR/2) δ⟨m⟩·m_ref follows the core's displacement perpendicular to that
-axis (Guslienko's rigid vortex: |δ⟨m⟩| ≈ (2/3) |X|/R for a core at X in a disk of radius R),
-so |r| ≈ ΔR/3 with c = X/R; with a perpendicular reference (m_ref = z) a centred orbit leaves R
-constant and r = 0: such a device emits no RF signal and couples to nothing in series.
+axis: |δ⟨m⟩| = ξ |X|/R for a core at X in a disk of radius R, ξ = 2/3 when the side surfaces
+stay free of charge (Guslienko et al. 2002), ξ = 1 for a rigidly shifted vortex with a point
+core, so ΔR/3 <= |r| <= ΔR/2 with c = X/R (measured 0.40 ΔR, tests/physics/
+test_micromag_resistance.py); with a perpendicular reference (m_ref = z) a centred orbit leaves
+R constant and r = 0: such a device emits no RF signal and couples to nothing in series.
 
-r is fitted by linear least squares over the later half of each record (the steady orbit);
+r is fitted by linear least squares over the later half of each record, or of its settled
+part where the calibration's ``settling_time`` is given (the samples its power comes from);
 the fit's residual says whether the first-order form holds (an elliptical or off-centre orbit
 adds harmonics that it cannot follow).
 """
@@ -36,7 +39,8 @@ __all__ = ["RESISTANCE_PARAMETERS", "resistance_oscillation", "resistance_parame
 RESISTANCE_PARAMETERS = ("resistance", "resistance_amplitude", "resistance_phase")
 
 
-def resistance_oscillation(ds: xr.Dataset, mode: str | None = None) -> xr.Dataset:
+def resistance_oscillation(ds: xr.Dataset, mode: str | None = None,
+                           settling_time: xr.DataArray | None = None) -> xr.Dataset:
     """r = dR/dc of every current from the ``resistance`` (Ω) of a time-series Dataset.
 
     Parameters
@@ -46,6 +50,9 @@ def resistance_oscillation(ds: xr.Dataset, mode: str | None = None) -> xr.Datase
         micromag writes for a device with ``resistance_P`` set.
     mode : {"auto-oscillator", "vortex", "uniform"}, optional
         Mapping to the complex amplitude (guessed from the Dataset if omitted).
+    settling_time : DataArray over ``current``, optional
+        End of each record's transient (s), as :func:`compact.observables.observables` finds
+        it; the fit then uses the later half of the settled part, as the calibration's power.
 
     Returns
     -------
@@ -64,12 +71,17 @@ def resistance_oscillation(ds: xr.Dataset, mode: str | None = None) -> xr.Datase
     c_all = complex_amplitude(ds, mode).values
     lengths = record_lengths(ds, mode)
     resistance = ds["resistance"].transpose("current", "time").values
+    time = np.asarray(ds["time"].values, dtype=float)
+    dt = float(time[1] - time[0])
     names = ("resistance", "resistance_amplitude", "resistance_phase",
              "resistance_oscillation", "resistance_residual")
     out = {name: np.full(c_all.shape[0], np.nan) for name in names}
     for i, (c, r_t) in enumerate(zip(c_all, resistance, strict=True)):
         n = int(lengths[i])
-        late = slice(n // 2, n)
+        settled = 0
+        if settling_time is not None and np.isfinite(float(settling_time.values[i])):
+            settled = min(int(round(float(settling_time.values[i]) / dt)), n)
+        late = slice((settled + n) // 2, n)
         c, r_t = c[late], r_t[late]
         if c.size < 4 or not np.all(np.isfinite(r_t)):
             continue
@@ -110,7 +122,8 @@ def with_resistance(calibration: xr.Dataset, ds: xr.Dataset) -> xr.Dataset:
     unchanged otherwise."""
     if "resistance" not in ds:
         return calibration
-    return calibration.merge(resistance_oscillation(ds, calibration.attrs.get("mode")))
+    return calibration.merge(resistance_oscillation(ds, calibration.attrs.get("mode"),
+                                                    calibration.get("settling_time")))
 
 
 def resistance_parameters(calibration: xr.Dataset) -> dict[str, float]:
@@ -119,8 +132,8 @@ def resistance_parameters(calibration: xr.Dataset) -> dict[str, float]:
     names = RESISTANCE_PARAMETERS
     if "resistance_amplitude" not in calibration:
         return {name: math.nan for name in names}
-    on = np.asarray(calibration["oscillating"].values, bool)
-    on &= np.isfinite(calibration["resistance_amplitude"].values)
+    on = (np.asarray(calibration["oscillating"].values, bool)
+          & np.isfinite(calibration["resistance_amplitude"].values))
     if not on.any():
         return {name: math.nan for name in names}
     phase = calibration["resistance_phase"].values[on]

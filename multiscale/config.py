@@ -84,7 +84,8 @@ def fail(key: str, value: Any, allowed: str) -> typing.NoReturn:
 
 
 def read_toml(path: str | Path) -> dict:
-    """The tables of a TOML file; InputError when it is missing or not valid TOML."""
+    """The tables of a TOML file; InputError when it is missing, a folder, unreadable, not
+    UTF-8 text or not valid TOML."""
     path = Path(path)
     if path.is_dir():
         raise InputError(f"config file {str(path)!r} is a directory; give a TOML file")

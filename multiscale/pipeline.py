@@ -197,8 +197,7 @@ def calibrated_window(calibration: Any, model: Any) -> tuple[float, float]:
     import numpy as np
 
     current = np.asarray(calibration["current"].values, float)
-    on = np.asarray(calibration["oscillating"].values, bool)
-    on &= np.abs(current) > abs(model.I_th)
+    on = np.asarray(calibration["oscillating"].values, bool) & (np.abs(current) > abs(model.I_th))
     if on.sum() < 2:
         raise DeviceError("calibration: fewer than two oscillating currents above the fitted "
                           "threshold; extend sweep.current_densities above threshold")

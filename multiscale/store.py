@@ -32,6 +32,8 @@ import numpy as np
 __all__ = [
     "Store",
     "Run",
+    "open_store",
+    "output_folder",
     "record_run",
     "versions",
     "input_hash",

@@ -417,7 +417,6 @@ def run_study(study: Study, *, out: str | Path = "study", store_root: str | Path
     from multiscale.tasks import dask_client, run_tasks
 
     started = time.time()
-    out = Path(out)
     out = output_folder(out)
     store = open_store(store_root, out)
     inputs = {"kind": "study", "settings": to_dict(study.settings),

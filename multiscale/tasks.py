@@ -25,8 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["TaskOutcome", "dask_client", "run_tasks", "MALLOC_ENVIRONMENT", "SCHEDULER_TIMEOUT",
-           "WORKER_ENVIRONMENT"]
+__all__ = ["TaskOutcome", "dask_client", "run_tasks", "MALLOC_ENVIRONMENT", "WORKER_ENVIRONMENT"]
 
 #: glibc's malloc thresholds (bytes) read at a process's start: dask's nanny sets
 #: MALLOC_TRIM_THRESHOLD_=65536 for its workers, and with it glibc returns every freed block
@@ -57,10 +56,6 @@ class TaskOutcome:
         return self.error is None
 
 
-#: how long a client waits for a scheduler given by address
-SCHEDULER_TIMEOUT = "10s"
-
-
 @contextlib.contextmanager
 def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
     """A dask.distributed Client: to ``scheduler`` if given, else a new local cluster.
@@ -72,15 +67,17 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     from dask.distributed import Client, LocalCluster
 
     if scheduler is not None:
-        try:
-            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
-        except (OSError, TimeoutError, ValueError) as error:
-            from multiscale.errors import InputError
+        from multiscale.errors import InputError
 
+        try:  # dask waits distributed.comm.timeouts.connect (30 s by default)
+            client = Client(scheduler)
+        except ValueError as error:
+            raise InputError(f"--scheduler = {scheduler!r}: not a scheduler address "
+                             f"({error}); e.g. tcp://host:8786") from None
+        except OSError as error:  # TimeoutError included
+            first = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise InputError(f"--scheduler = {scheduler!r}: no dask scheduler answers there "
-                             f"within {SCHEDULER_TIMEOUT} ({type(error).__name__}: "
-                             f"{str(error).splitlines()[0] if str(error) else 'no reply'})"
-                             ) from None
+                             f"({first})") from None
         with client:
             yield client
         return

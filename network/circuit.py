@@ -11,9 +11,10 @@ Derivation (first order in the resistance oscillations, rotating-wave approximat
 suite's conventions (complex amplitude c ∝ exp(-iωt), dc/dt = ... + f(t)):
 
 1. Each oscillator's resistance R_l(t) = R_l0 + δR_l(t), δR_l = Re[r_l c_l(t)], with r_l the
-   resistance oscillation per unit amplitude (Ω) that :func:`compact.resistance.
-   resistance_oscillation` measures in micromagnetics (|r| √p is the ΔR_rf of the device at
-   power p; a perpendicular reference layer gives r = 0 and the device emits nothing).
+   complex resistance coefficient (Ω per unit amplitude) that :func:`compact.resistance.
+   resistance_oscillation` measures in micromagnetics and
+   :attr:`compact.model.AutoOscillator.resistance_coefficient` carries (|r| √p is the ΔR_rf
+   of the device at power p; a perpendicular reference layer gives r = 0: it emits nothing).
 2. Oscillator l then emits the RF voltage v_l = I_l δR_l(t). The DC sources are ideal
    (infinite RF impedance), so the RF current i(t) is the same in every element of the loop,
    and Kirchhoff's voltage law round the loop, to first order (δR_l i is second order), gives
@@ -23,6 +24,11 @@ suite's conventions (complex amplitude c ∝ exp(-iωt), dc/dt = ... + f(t)):
    input coupling κ_I of :class:`compact.model.AutoOscillator`, 1/(s A)), i.e. f_j = κ_j Î for
    Î = I_rf exp(-i(ωt + ψ)). So f_j = Σ_l K_jl c_l with the coupling matrix
        K_jl = -κ_j I_l r_l / R_loop   (1/s).
+   κ_j may be complex: its phase is where on the orbit an RF current pushes the oscillator.
+   The calibration (:func:`compact.locking.input_coupling`) gives |κ| only, so a model's real
+   ``kappa_current`` ASSUMES arg κ = 0; the phase of K, which decides between in-phase and
+   anti-phase mutual locking and whether K_jj adds gain or shifts the frequency, then rests on
+   that assumption until two devices in one micromagnetic simulation check it.
    A delay τ between the oscillators (a transmission line) multiplies the off-diagonal K_jl
    by exp(i 2π f τ) at the oscillation frequency f.
 5. The diagonal: each oscillator also drives itself with the current it emits. K_jj c_j adds
@@ -43,6 +49,8 @@ __all__ = ["coupling_matrix", "emitted_current", "load_power", "loop_resistance"
 
 
 def _vector(value, n: int, name: str, unit: str, complex_ok: bool = False) -> np.ndarray:
+    if not complex_ok and np.iscomplexobj(value):
+        raise ValueError(f"{name} = {value!r}: must be real ({unit})")
     array = np.asarray(value, dtype=complex if complex_ok else float)
     if array.ndim == 0:
         array = np.full(n, array)
@@ -67,7 +75,7 @@ def loop_resistance(resistance, load_resistance: float) -> float:
     return total
 
 
-def emitted_current(dc_current, resistance, resistance_amplitude, amplitude,
+def emitted_current(dc_current, resistance, resistance_coefficient, amplitude,
                     load_resistance: float = 50.0) -> np.ndarray:
     """Complex amplitude Î (A) of the RF loop current, i(t) = Re[Î]: Î = -Σ_l I_l r_l c_l / R_loop.
 
@@ -77,7 +85,7 @@ def emitted_current(dc_current, resistance, resistance_amplitude, amplitude,
         DC current I_l through each oscillator (A).
     resistance : (N,)
         R_l0 (Ω).
-    resistance_amplitude : (N,) complex
+    resistance_coefficient : (N,) complex
         r_l (Ω per unit amplitude).
     amplitude : (..., N) complex
         The oscillators' complex amplitudes c_l (at one time, or a time series along axis 0).
@@ -85,21 +93,23 @@ def emitted_current(dc_current, resistance, resistance_amplitude, amplitude,
         R_L (Ω).
     """
     amplitude = np.asarray(amplitude, complex)
+    if amplitude.ndim == 0:
+        raise ValueError("amplitude: one complex amplitude per oscillator, shape (..., N)")
     n = amplitude.shape[-1]
     current = _vector(dc_current, n, "dc_current", "A")
-    r = _vector(resistance_amplitude, n, "resistance_amplitude", "ohm", complex_ok=True)
+    r = _vector(resistance_coefficient, n, "resistance_coefficient", "ohm", complex_ok=True)
     total = loop_resistance(_vector(resistance, n, "resistance", "ohm"), load_resistance)
     return -(amplitude * (current * r)).sum(axis=-1) / total
 
 
-def coupling_matrix(dc_current, resistance, resistance_amplitude, kappa_current,
+def coupling_matrix(dc_current, resistance, resistance_coefficient, kappa_current,
                     load_resistance: float = 50.0, *, frequency: float | None = None,
                     delay: float = 0.0, self_coupling: bool = True) -> np.ndarray:
     """K_jl = -κ_j I_l r_l / R_loop (1/s, complex (N, N)): f_j = Σ_l K_jl c_l.
 
     Parameters
     ----------
-    dc_current, resistance, resistance_amplitude
+    dc_current, resistance, resistance_coefficient
         As for :func:`emitted_current` (A, Ω, Ω per unit amplitude).
     kappa_current : (N,) or scalar, real or complex
         Input coupling κ_j of an RF current (1/(s A)); a complex κ carries the phase with
@@ -108,17 +118,20 @@ def coupling_matrix(dc_current, resistance, resistance_amplitude, kappa_current,
         R_L (Ω).
     frequency, delay
         A delay τ (s) between the oscillators multiplies the off-diagonal entries by
-        exp(i 2π f τ) at the oscillation frequency f (Hz).
+        exp(i 2π f τ) at the oscillation frequency f (Hz); without a delay ``frequency`` is
+        not used.
     self_coupling : bool
         Keep K_jj, each oscillator driven by its own emitted current.
     """
-    r = np.asarray(resistance_amplitude, complex)
-    n = r.size
+    n = max(np.size(v) for v in (dc_current, resistance, resistance_coefficient,
+                                 kappa_current))
     current = _vector(dc_current, n, "dc_current", "A")
-    r = _vector(r, n, "resistance_amplitude", "ohm", complex_ok=True)
+    r = _vector(resistance_coefficient, n, "resistance_coefficient", "ohm", complex_ok=True)
     kappa = _vector(kappa_current, n, "kappa_current", "1/(s A)", complex_ok=True)
     total = loop_resistance(_vector(resistance, n, "resistance", "ohm"), load_resistance)
     matrix = -np.outer(kappa, current * r) / total
+    if not (math.isfinite(delay) and delay >= 0):
+        raise ValueError(f"delay = {delay!r}: must be >= 0 (s)")
     if delay:
         if frequency is None or not (math.isfinite(frequency) and frequency > 0):
             raise ValueError(f"frequency = {frequency!r}: a delay needs the oscillation "

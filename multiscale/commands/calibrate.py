@@ -61,10 +61,10 @@ def run(args: argparse.Namespace) -> int:
     from multiscale.store import output_folder, record_run, write_dataset
 
     source = Path(args.timeseries)
-    out = output_folder(args.out)
     if not (args.power_floor > 0):
         raise InputError(f"--power-floor = {args.power_floor!r}: must be > 0")
     ds = _load(source)
+    out = output_folder(args.out)  # after the checks: a refused input leaves no folder
     inputs = {"kind": "calibrate", "timeseries": str(source.resolve()),
               "timeseries_sha256": _sha256(source), "mode": args.mode,
               "power_floor": args.power_floor, "fit_df_dI": args.fit_df_dI}

@@ -64,6 +64,7 @@ def test_the_calibration_carries_the_resistance_into_the_model(series):
     assert model.resistance == pytest.approx(80.0, rel=1e-6)
     assert model.resistance_amplitude == pytest.approx(12.0, rel=1e-6)
     assert model.resistance_phase == pytest.approx(-2.0, abs=1e-6)
+    assert model.resistance_coefficient == pytest.approx(r, rel=1e-6)
     again = AutoOscillator.from_json(model.to_json())
     assert again.resistance_amplitude == model.resistance_amplitude
     plain = AutoOscillatorFit(fit_df_dI=False).fit(ds).model_
