@@ -62,6 +62,17 @@ class Network:
     coupling_strength: float = spec(_PLAN.coupling_strength, unit="1/s", ge=0,
                                     help="electrical coupling Ω")
     coupling_phase: float = spec(_PLAN.coupling_phase, unit="rad", help="coupling phase β")
+    coupling: str = spec("free", choices=("free", "circuit"),
+                         help="'free': coupling_strength and coupling_phase (1/s, rad); "
+                              "'circuit': the devices in series with load_resistance "
+                              "(network.circuit; needs a model with its resistance, r and "
+                              "kappa_current)")
+    load_resistance: float = spec(50.0, unit="ohm", ge=0, help="with coupling = 'circuit': "
+                                  "the load closing the RF loop")
+    circuit_delay: float = spec(0.0, unit="s", ge=0, help="with coupling = 'circuit': delay "
+                                "between the oscillators")
+    self_coupling: bool = spec(True, help="with coupling = 'circuit': each oscillator also "
+                               "driven by the current it emits")
     source_amplitude: list[float] = spec(list(_PLAN.source_amplitude), unit="1/s", gt=0,
                                          help="F of sources A and B (hand-made models)")
     source_field: list[float] = spec([], unit="A/m", gt=0, help="RF field of sources A and "
@@ -93,6 +104,15 @@ class Network:
         for name in physical:
             if len(getattr(self, name)) != 2:
                 fail(f"network.{name}", getattr(self, name), "must be two numbers (A, B)")
+
+    def circuit(self):
+        """The :class:`network.circuit.SeriesCircuit` with coupling = 'circuit', else None."""
+        if self.coupling != "circuit":
+            return None
+        from network.circuit import SeriesCircuit
+
+        return SeriesCircuit(load_resistance=self.load_resistance, delay=self.circuit_delay,
+                             self_coupling=self.self_coupling)
 
     def physical_sources(self) -> dict | None:
         """The physical source amplitudes as keywords of

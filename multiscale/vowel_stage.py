@@ -57,6 +57,23 @@ class ClassifyResult:
     baselines: tuple = ()  #: network.baselines results (with ``output.baselines``)
     files: tuple[str, ...] = ()  #: written into the folder
 
+    def _coupling(self) -> dict:
+        """The coupling matrix K (1/s) as magnitude and phase: the free one, or the circuit's
+        at the middle of the current range and at each fold's trained currents."""
+        def polar(matrix) -> dict:
+            return {"magnitude_1_per_s": np.abs(matrix).tolist(),
+                    "phase_rad": np.angle(matrix).tolist()}
+
+        circuit = self.network.circuit
+        record = {"kind": "free" if circuit is None else "circuit",
+                  "middle_of_current_range": polar(self.network.coupling)}
+        if circuit is not None:
+            record.update(load_resistance_ohm=circuit.load_resistance, delay_s=circuit.delay,
+                          self_coupling=circuit.self_coupling,
+                          folds={str(r.fold): polar(self.network.coupling_at(r.currents))
+                                 for r in self.results})
+        return record
+
     def summary(self, seed: int) -> dict:
         """The record ``summary.json``: accuracies per fold and overall, confusion, models."""
         summary = {
@@ -69,6 +86,7 @@ class ClassifyResult:
             "fold_seed": seed,
             "n_samples": len(self.samples),
             "oscillators": [o.to_dict() for o in self.network.oscillators],
+            "coupling": self._coupling(),
         }
         if self.baselines:
             summary["baselines"] = [
@@ -152,8 +170,17 @@ def network_for(config: ClassifyConfig, models: Sequence[Any] | None = None,
             raise InputError(f"{_prefix(where)}network.{key} = {getattr(config.network, key)}"
                              f": {error}") from None
         plan = dataclasses.replace(plan, source_amplitude=strength)
+    circuit = config.network.circuit()
+    if circuit is not None:
+        if models is None:
+            raise InputError(f"{_prefix(where)}network.coupling = 'circuit': needs a calibrated "
+                             "model with its resistance, r and kappa_current (classify --model)")
+        try:
+            circuit.check(oscillators)
+        except ValueError as error:
+            raise InputError(f"{_prefix(where)}network.coupling = 'circuit': {error}") from None
     try:
-        return build_network(plan, oscillators, config.table())
+        return build_network(plan, oscillators, config.table(), circuit)
     except PlanError as error:
         raise NetworkPlanError(
             f"{_prefix(where)}network.{error}; set the bands (and current_range) for these "

@@ -42,10 +42,15 @@ The power the oscillators deliver into the load is |Î|² R_L / 2 (for one frequ
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["coupling_matrix", "emitted_current", "load_power", "loop_resistance"]
+from compact.model import AutoOscillator
+
+__all__ = ["SeriesCircuit", "coupling_matrix", "emitted_current", "load_power",
+           "loop_resistance"]
 
 
 def _vector(value, n: int, name: str, unit: str, complex_ok: bool = False) -> np.ndarray:
@@ -147,3 +152,58 @@ def load_power(current_amplitude, load_resistance: float = 50.0) -> np.ndarray:
     """Power (W) delivered into the load R_L (Ω) by the RF current of complex amplitude Î (A):
     |Î|² R_L / 2."""
     return np.abs(np.asarray(current_amplitude, complex)) ** 2 * float(load_resistance) / 2
+
+
+#: the calibrated fields of :class:`compact.model.AutoOscillator` that the circuit needs
+DEVICE_FIELDS = ("resistance", "resistance_amplitude", "resistance_phase", "kappa_current")
+
+
+@dataclass(frozen=True)
+class SeriesCircuit:
+    """The circuit of a network: its oscillators in series with the load (see above).
+
+    Parameters
+    ----------
+    load_resistance : float
+        R_L (Ω).
+    delay : float
+        Delay τ between the oscillators (s).
+    self_coupling : bool
+        Keep K_jj.
+    """
+
+    load_resistance: float = 50.0
+    delay: float = 0.0
+    self_coupling: bool = True
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.load_resistance) and self.load_resistance >= 0):
+            raise ValueError(f"load_resistance = {self.load_resistance!r}: must be >= 0 (ohm)")
+        if not (math.isfinite(self.delay) and self.delay >= 0):
+            raise ValueError(f"delay = {self.delay!r}: must be >= 0 (s)")
+
+    @staticmethod
+    def check(oscillators: Sequence[AutoOscillator]) -> None:
+        """ValueError naming the first device field the circuit needs and a model lacks."""
+        for j, osc in enumerate(oscillators):
+            for name in DEVICE_FIELDS:
+                if math.isnan(getattr(osc, name)):
+                    raise ValueError(
+                        f"oscillator {j}: {name} is not calibrated (NaN); the circuit needs "
+                        "the device's resistance, its oscillation r (a sweep with "
+                        "resistance_P and an in-plane reference) and kappa_current "
+                        "(multiscale lock with an RF current)")
+
+    def coupling(self, oscillators: Sequence[AutoOscillator], currents) -> np.ndarray:
+        """K (1/s, complex (N, N)) at the DC currents (A): (N,), or (S, N) whose mean over
+        the samples is taken (one matrix per simulation)."""
+        self.check(oscillators)
+        currents = np.asarray(currents, float)
+        if currents.ndim == 2:
+            currents = currents.mean(axis=0)
+        return coupling_matrix(
+            currents, [o.resistance for o in oscillators],
+            [o.resistance_coefficient for o in oscillators],
+            [o.kappa_current for o in oscillators], self.load_resistance,
+            frequency=float(np.mean([o.f0 for o in oscillators])), delay=self.delay,
+            self_coupling=self.self_coupling)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from compact.model import AutoOscillator
+from network.circuit import SeriesCircuit
 from network.encoding import LinearMap, encode
 from network.learning import OnlineRule, current_for_frequency
 from network.plan import FrequencyPlan, reference_oscillator
@@ -151,7 +152,8 @@ class SyncNetwork:
     oscillators : one AutoOscillator per oscillator.
     maps : one LinearMap per source (feature -> frequency).
     source_amplitude : F_k of each source (1/s).
-    coupling : (N, N) complex coupling matrix (1/s).
+    coupling : (N, N) complex coupling matrix (1/s); with a circuit, the circuit's at the
+        middle of the current range (a record; each run uses the circuit at its currents).
     table : class -> synchronization pattern table.
     duration, readout_window, step : simulation times (s).
     tolerance : frequency tolerance of the lock criterion (Hz).
@@ -169,6 +171,13 @@ class SyncNetwork:
     tolerance: float = 0.2e6
     max_slip: float = 1.0
     current_range: tuple[float, float] = (3e-3, 9e-3)
+    circuit: SeriesCircuit | None = None  #: K from the devices in series, at each run's currents
+
+    def coupling_at(self, currents) -> np.ndarray:
+        """The coupling matrix (1/s) of a run at ``currents`` (A)."""
+        if self.circuit is None:
+            return self.coupling
+        return self.circuit.coupling(self.oscillators, currents)
 
     def respond(self, currents: np.ndarray, features: np.ndarray, seed: int = 0,
                 ) -> tuple[np.ndarray, np.ndarray, NetworkResponse]:
@@ -176,7 +185,8 @@ class SyncNetwork:
         source_frequency = encode(features, self.maps)
         response = simulate(
             self.oscillators, currents, source_frequency, np.asarray(self.source_amplitude),
-            coupling=self.coupling, duration=self.duration, readout_window=self.readout_window,
+            coupling=self.coupling_at(currents), duration=self.duration,
+            readout_window=self.readout_window,
             step=self.step, seed=seed, pairs=False,
         )
         locked = locked_to_sources(response, self.tolerance, self.max_slip)
@@ -184,18 +194,25 @@ class SyncNetwork:
 
 
 def build_network(plan: FrequencyPlan, oscillators: Sequence[AutoOscillator],
-                  table: PatternTable) -> SyncNetwork:
-    """The network of ``plan`` on ``oscillators``, decoded by ``table``.
+                  table: PatternTable, circuit: SeriesCircuit | None = None) -> SyncNetwork:
+    """The network of ``plan`` on ``oscillators``, decoded by ``table``; coupled by the free
+    ``plan.coupling_strength`` and phase, or by ``circuit`` (:mod:`network.circuit`).
 
     Raises :class:`network.plan.PlanError` (a ValueError) when some oscillator cannot reach
-    a source band within the plan's current range.
+    a source band within the plan's current range, ValueError when the circuit needs a
+    device field the models lack.
     """
     oscillators = tuple(oscillators)
     plan.check_reach(oscillators)
+    if circuit is None:
+        coupling = electrical_coupling(len(oscillators), plan.coupling_strength,
+                                       plan.coupling_phase)
+    else:
+        middle = np.full(len(oscillators), 0.5 * sum(plan.current_range))
+        coupling = circuit.coupling(oscillators, middle)
     return SyncNetwork(
         oscillators=oscillators, maps=plan.maps, source_amplitude=plan.source_amplitude,
-        coupling=electrical_coupling(len(oscillators), plan.coupling_strength,
-                                     plan.coupling_phase),
+        coupling=coupling, circuit=circuit,
         table=table, duration=plan.duration, readout_window=plan.readout_window,
         step=plan.step, tolerance=plan.tolerance, max_slip=plan.max_slip,
         current_range=plan.current_range,
