@@ -58,12 +58,16 @@ from multiscale.schemas import StudySettings, parse_classify
 __all__ = ["StudySettings", "Study", "load_study", "parse_study", "check_points", "run_study",
            "evaluate_point", "plot_study", "MODEL_KEYS", "NETWORK_KEYS"]
 
-MODEL_KEYS = ("f0", "N", "df_dI", "gamma_g", "Q", "I_th", "mode_energy")
-NETWORK_KEYS = ("temperature", "spread", "coupling_strength", "coupling_phase", "device_seed")
+MODEL_KEYS = ("f0", "N", "df_dI", "gamma_g", "Q", "I_th", "mode_energy", "resistance",
+              "resistance_amplitude", "kappa_current")
+NETWORK_KEYS = ("temperature", "spread", "coupling_strength", "coupling_phase", "device_seed",
+                "load_resistance")
 UNITS = {"f0": "Hz", "N": "Hz", "df_dI": "Hz/A", "gamma_g": "1/s", "Q": "1", "I_th": "A",
          "mode_energy": "J", "temperature": "K", "spread": "1", "coupling_strength": "1/s",
          "coupling_phase": "rad", "device_seed": "1", "damping": "1", "alpha": "1",
-         "Ms": "A/m", "A": "J/m", "diameter": "m", "thickness": "m", "P": "1"}
+         "Ms": "A/m", "A": "J/m", "diameter": "m", "thickness": "m", "P": "1",
+         "resistance": "ohm", "resistance_amplitude": "ohm", "kappa_current": "1/(s A)",
+         "load_resistance": "ohm"}
 SECTIONS = ("study", "classify")
 
 

@@ -269,3 +269,14 @@ def test_chain_points_follow_the_window_as_alpha_over_p():
     np.testing.assert_allclose(config.sweep.current_densities, 1.6 * base, rtol=1e-12)
     same = _chain_config_for(study, {"alpha": 0.05, "P": 0.4})
     np.testing.assert_allclose(same.sweep.current_densities, base, rtol=0)
+
+
+def test_the_circuit_is_a_study_axis():
+    """load_resistance (network) and the device's resistance oscillation (model) are grid keys:
+    a point changes them in the classify config and the model it trains."""
+    from multiscale.study import MODEL_KEYS, NETWORK_KEYS, _network_overrides, parse_classify
+
+    assert "load_resistance" in NETWORK_KEYS and "resistance_amplitude" in MODEL_KEYS
+    classify = parse_classify({"network": {"coupling": "circuit"}})
+    changed = _network_overrides(classify, {"load_resistance": 10.0, "resistance_amplitude": 5})
+    assert changed.network.load_resistance == 10.0 and changed.network.coupling == "circuit"
