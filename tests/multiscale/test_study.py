@@ -280,3 +280,16 @@ def test_the_circuit_is_a_study_axis():
     classify = parse_classify({"network": {"coupling": "circuit"}})
     changed = _network_overrides(classify, {"load_resistance": 10.0, "resistance_amplitude": 5})
     assert changed.network.load_resistance == 10.0 and changed.network.coupling == "circuit"
+
+
+def test_the_circuit_study_example_loads_with_its_assumed_device():
+    from multiscale.study import load_study
+
+    study = load_study(Path(__file__).parents[2] / "examples" / "study_circuit.toml")
+    model = study.base_model
+    assert study.classify.network.coupling == "circuit"
+    assert (model.resistance, model.resistance_amplitude, model.kappa_current) == (
+        100.0, 40.0, 5.625e8)
+    # the example's claim: at 6 mA and R_L = 50 ohm it is the default free coupling 3e5 1/s
+    k = 5.625e8 * 6e-3 * model.resistance_amplitude / (50.0 + 4 * model.resistance)
+    assert k == pytest.approx(3e5, rel=1e-12)
