@@ -130,7 +130,7 @@ def calibration_stage(config: ChainConfig, timeseries: Any, runs: Any,
     from compact.estimator import AutoOscillatorFit
     from compact.model import AutoOscillator
     from multiscale.figures import plot_calibration
-    from multiscale.store import write_dataset, write_json
+    from multiscale.store import drawn, write_dataset, write_json
 
     started = time.time()
     settings = config.calibration
@@ -164,7 +164,8 @@ def calibration_stage(config: ChainConfig, timeseries: Any, runs: Any,
             calibration.attrs["mode_energy_source"] = source
             write_dataset(calibration, run.path / "calibration.nc")
             model.to_json(run.path / "model.json")
-            plot_calibration(calibration, run.path / "calibration.png")
+            drawn(lambda: plot_calibration(calibration, run.path / "calibration.png"),
+                  "calibration.png")
             write_json({"stderr": fit.stderr_, "mode_energy_source": source},
                        run.path / "stderr.json")
         found = run.path
@@ -284,7 +285,7 @@ def run_chain(config: ChainConfig | str | Path | None = None, *, out: str | Path
     """
     from multiscale import datasets
     from multiscale.report import spectra_figure, write_report
-    from multiscale.store import open_store, output_folder, record_run, write_dataset
+    from multiscale.store import drawn, open_store, output_folder, record_run, write_dataset
 
     started = time.time()
     if not isinstance(config, ChainConfig):
@@ -304,10 +305,12 @@ def run_chain(config: ChainConfig | str | Path | None = None, *, out: str | Path
             shutil.copytree(stage.folder, out / name, dirs_exist_ok=True)
         figures = out / "figures"
         figures.mkdir(exist_ok=True)
-        shutil.copy(out / "calibration" / "calibration.png", figures / "calibration.png")
-        for name in ("response_map.png", "confusion.png", "training.png"):
-            shutil.copy(out / "classify" / name, figures / name)
-        spectra_figure(sweep.dataset, calibration.calibration, figures / "spectra.png")
+        for stage, name in (("calibration", "calibration.png"), ("classify", "response_map.png"),
+                            ("classify", "confusion.png"), ("classify", "training.png")):
+            if (out / stage / name).is_file():  # a figure that could not be drawn is missing
+                shutil.copy(out / stage / name, figures / name)
+        drawn(lambda: spectra_figure(sweep.dataset, calibration.calibration,
+                                     figures / "spectra.png"), "spectra.png")
         import xarray as xr
 
         results = xr.load_dataset(out / "classify" / "results.nc", engine="h5netcdf")

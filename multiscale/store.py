@@ -20,9 +20,10 @@ import json
 import os
 import platform
 import socket
+import sys
 import tempfile
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ import numpy as np
 __all__ = [
     "Store",
     "Run",
+    "drawn",
     "open_store",
     "output_folder",
     "record_run",
@@ -187,6 +189,23 @@ def write_figure(figure, path: str | Path, **kwargs) -> Path:
     with _atomic_path(path) as tmp:
         figure.savefig(tmp, format=path.suffix.lstrip(".") or "png", **kwargs)
     return path
+
+
+def drawn(draw: Callable[[], Any], name: str) -> str | None:
+    """Run ``draw`` (which makes and saves a figure); a figure that cannot be drawn is a
+    warning on stderr, never a lost run: the results are written before their figures.
+    Returns None, or the warning (to be recorded in ``info.json``)."""
+    try:
+        draw()
+    except Exception as error:  # noqa: BLE001 - presentation must not lose the science
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
+        first = str(error).splitlines()[0] if str(error) else ""
+        message = f"{name}: {type(error).__name__}: {first}"
+        print(f"warning: figure not drawn: {message}", file=sys.stderr)
+        return message
+    return None
 
 
 # ---------------------------------------------------------------------------- the store

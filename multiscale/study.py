@@ -417,7 +417,7 @@ def run_study(study: Study, *, out: str | Path = "study", store_root: str | Path
         An existing dask scheduler's address, or the number of local single-threaded workers
         (default one per core).
     """
-    from multiscale.store import open_store, output_folder, record_run, write_dataset
+    from multiscale.store import drawn, open_store, output_folder, record_run, write_dataset
     from multiscale.tasks import dask_client, run_tasks
 
     started = time.time()
@@ -458,7 +458,8 @@ def run_study(study: Study, *, out: str | Path = "study", store_root: str | Path
                            if result.get("error") and json.dumps(task["point"]) not in failed}
         ds = study_dataset(study, results)
         write_dataset(ds, out / "study.nc")
-        figures = plot_study(ds, out)
+        figures = []
+        drawn(lambda: figures.extend(plot_study(ds, out)), "study figures")
         wall = time.time() - started
         record.note(computed=len(missing) - len(failed), reused=len(tasks) - len(missing),
                     failed=failed, without_network=without_network, wall_s=wall,

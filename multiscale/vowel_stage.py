@@ -31,7 +31,6 @@ __all__ = ["VowelTask", "ClassifyResult", "vowel_task", "oscillators_for", "netw
            "classify_stage"]
 
 #: Files :func:`classify_stage` writes into its folder (``baselines.png`` with baselines).
-FILES = ("results.nc", "summary.json", "response_map.png", "confusion.png", "training.png")
 
 
 @dataclass(frozen=True)
@@ -247,7 +246,7 @@ def _write(result: ClassifyResult, config: ClassifyConfig, out: Path) -> Classif
     import matplotlib.pyplot as plt
 
     from multiscale.config import to_dict
-    from multiscale.store import write_dataset, write_figure, write_json
+    from multiscale.store import drawn, write_dataset, write_figure, write_json
     from network import experiment, figures, vowels
     from network.encoding import encode
 
@@ -261,12 +260,12 @@ def _write(result: ClassifyResult, config: ClassifyConfig, out: Path) -> Classif
     training = samples.subset(first.train_index)
     free = [float(o.frequency(i)) for o, i in zip(network.oscillators, first.currents,
                                                    strict=True)]
-    written = {
-        "response_map.png": figures.plot_response_map(
+    makers = {
+        "response_map.png": lambda: figures.plot_response_map(
             f_a, f_b, grid, samples.classes, encode(training.features, network.maps),
             training.label, free),
-        "confusion.png": figures.plot_confusion(result.confusion, samples.classes),
-        "training.png": figures.plot_training([r.history for r in results]),
+        "confusion.png": lambda: figures.plot_confusion(result.confusion, samples.classes),
+        "training.png": lambda: figures.plot_training([r.history for r in results]),
     }
     baselines = ()
     if config.output.baselines:
@@ -275,12 +274,21 @@ def _write(result: ClassifyResult, config: ClassifyConfig, out: Path) -> Classif
         baselines = tuple(run_baselines(samples.features, samples.label, result.folds,
                                         seed=seed, test_folds=config.run_folds))
         spread = float(np.std([r.test_accuracy for r in results]))
-        written["baselines.png"] = figures.plot_baselines(
+        makers["baselines.png"] = lambda: figures.plot_baselines(
             baselines, len(network.oscillators), result.accuracy_test, spread)
-    for name, fig in written.items():
+    result = dataclasses.replace(result, baselines=baselines)
+    summary = result.summary(seed)
+    write_json(summary, out / "summary.json")  # the results first: a figure may fail
+
+    def save(name):
+        fig = makers[name]()
         write_figure(fig, out / name)
         plt.close(fig)
-    result = dataclasses.replace(result, baselines=baselines,
-                                 files=FILES + (("baselines.png",) if baselines else ()))
-    write_json(result.summary(seed), out / "summary.json")
+
+    warnings = [w for w in (drawn(lambda n=name: save(n), name) for name in makers) if w]
+    files = ("results.nc", "summary.json") + tuple(
+        name for name in makers if (out / name).is_file())
+    if warnings:
+        write_json({**summary, "figure_warnings": warnings}, out / "summary.json")
+    result = dataclasses.replace(result, files=files)
     return result

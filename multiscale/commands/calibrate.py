@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     from multiscale.cli import print_figures
     from multiscale.errors import InputError
     from multiscale.figures import plot_calibration
-    from multiscale.store import output_folder, record_run, write_dataset
+    from multiscale.store import drawn, output_folder, record_run, write_dataset
 
     source = Path(args.timeseries)
     if not (args.power_floor > 0):
@@ -80,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
         model = estimator.model_
         write_dataset(calibration, out / "calibration.nc")
         model.to_json(out / "model.json")
-        plot_calibration(calibration, out / "calibration.png")
+        drawn(lambda: plot_calibration(calibration, out / "calibration.png"),
+              "calibration.png")
         figures = {"f0_Hz": model.f0, "N_Hz": model.N, "I_th_A": model.I_th, "Q": model.Q,
                    "gamma_g_per_s": model.gamma_g, "df_dI_Hz_per_A": model.df_dI}
         record.note(figures=figures, stderr=estimator.stderr_,

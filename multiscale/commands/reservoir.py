@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from multiscale.config import load_toml, to_dict
     from multiscale.errors import InputError
     from multiscale.schemas import ReservoirConfig
-    from multiscale.store import output_folder, record_run, write_dataset
+    from multiscale.store import drawn, output_folder, record_run, write_dataset
     from network.esn import EchoStateNetwork
     from network.reservoir import vortex_oscillator
     from network.reservoir_experiment import (
@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
             names = None
         ds.attrs["config"] = str(to_dict(config))
         write_dataset(ds, out / "results.nc")
-        plot_results(ds, out / "results.png", class_names=names)
+        drawn(lambda: plot_results(ds, out / "results.png", class_names=names), "results.png")
         figures = {"accuracy_test": ds.attrs["accuracy_test"],
                    "accuracy_linear_only": ds.attrs["accuracy_linear_only"],
                    "accuracy_esn": ds.attrs["accuracy_esn"]}

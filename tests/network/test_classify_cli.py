@@ -82,3 +82,28 @@ def test_a_device_model_with_its_window_gets_the_plan_mapped(tmp_path, capsys):
     assert any("plan mapped onto the device" in line for line in printed)
     figures = dict(item.split("=") for item in printed[-1].split())
     assert float(figures["accuracy_test"]) >= 0.6
+
+
+def test_a_figure_that_cannot_be_drawn_is_a_warning_not_a_lost_run(tmp_path, capsys,
+                                                                    monkeypatch):
+    """The results are written before the figures; a failing figure is one line on stderr,
+    recorded in summary.json, and the run still succeeds."""
+    import network.figures
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no font for this label")
+
+    monkeypatch.setattr(network.figures, "plot_confusion", broken)
+    config = tmp_path / "tiny.toml"
+    config.write_text("[task]\nrun_folds = [1]\n[learning]\nepochs = 1\nbatch_size = 64\n"
+                      "[simulation]\nduration = 0.6e-6\nreadout_window = 0.4e-6\n"
+                      "[output]\nresponse_map_grid = 4\nbaselines = false\n")
+    out = tmp_path / "out"
+    assert main(["classify", str(config), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "warning: figure not drawn: confusion.png: RuntimeError: no font" in captured.err
+    assert (out / "results.nc").is_file() and (out / "training.png").is_file()
+    assert not (out / "confusion.png").exists()
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["figure_warnings"] == ["confusion.png: RuntimeError: no font for this label"]
+    assert json.loads((out / "info.json").read_text())["success"] is True

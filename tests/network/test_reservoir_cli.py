@@ -111,3 +111,19 @@ def test_calibrated_model_is_used(tmp_path, capsys):
     assert main(["reservoir", str(config), "--model", str(tmp_path / "bad.json"),
                  "--out", str(out)]) == 2
     assert "--model" in capsys.readouterr().err
+
+
+def test_a_failing_figure_leaves_the_results(tmp_path, capsys, monkeypatch):
+    import network.reservoir_experiment
+
+    def broken(*args, **kwargs):
+        raise ValueError("ticks and labels differ")
+
+    monkeypatch.setattr(network.reservoir_experiment, "plot_results", broken)
+    config = tmp_path / "w.toml"
+    config.write_text(WAVEFORM.replace("n_periods = 100", "n_periods = 20")
+                      .replace("n_nodes = 64", "n_nodes = 16"))
+    assert main(["reservoir", str(config), "--out", str(tmp_path / "out")]) == 0
+    assert "warning: figure not drawn: results.png" in capsys.readouterr().err
+    assert (tmp_path / "out" / "results.nc").is_file()
+    assert json.loads((tmp_path / "out" / "info.json").read_text())["success"] is True
