@@ -179,6 +179,9 @@ class SweepResult:
     reused: int
     failed: dict[float, str]  #: current density -> error message
     wall_s: float
+    #: current densities (A/m^2) whose vortex core left the disk (core position NaN) during
+    #: the run: a result, kept in the Dataset, but no steady orbit
+    core_lost: list[float] = dataclasses.field(default_factory=list)
 
 
 def _run_one(engine_name: str, device_dict: dict, spec_dict: dict, initial_path: str | None,
@@ -312,6 +315,8 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
 
     datasets = [xr.load_dataset(folders[J] / "timeseries.nc", engine="h5netcdf")
                 for J in sorted(folders)]
+    core_lost = [J for J, ds in zip(sorted(folders), datasets, strict=True)
+                 if "core_x" in ds and bool(np.isnan(ds["core_x"].values).any())]
     if datasets:
         # runs that stopped once steady are shorter: NaN after their end (join="outer")
         dataset = xr.concat(datasets, dim="current", combine_attrs="drop_conflicts",
@@ -324,6 +329,7 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
                     "steps_rejected", "field_evaluations"):  # per-run figures: in the store
             dataset.attrs.pop(key, None)
         dataset.attrs["failed_current_densities"] = np.array(sorted(failed), dtype=float)
+        dataset.attrs["core_lost_current_densities"] = np.array(core_lost, dtype=float)
         dataset.attrs["created"] = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
         write_dataset(dataset, out / "timeseries.nc")
     else:
@@ -333,8 +339,8 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
                 "engine_version": version, "computed": len(pending) - len(failed),
                 "reused": reused, "failed": {str(k): v for k, v in failed.items()},
                 "runs": {str(k): str(v) for k, v in folders.items()}, "wall_s": wall,
-                "success": not failed}, out / "info.json")
-    return SweepResult(dataset, len(pending) - len(failed), reused, failed, wall)
+                "core_lost": core_lost, "success": not failed}, out / "info.json")
+    return SweepResult(dataset, len(pending) - len(failed), reused, failed, wall, core_lost)
 
 
 def _compute(pending: list, name: str, device_dict: dict, initial: str | None, store: Any,

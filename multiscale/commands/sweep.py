@@ -32,7 +32,10 @@ def run(args: argparse.Namespace) -> int:
                        progress=not args.quiet)
     for J, error in sorted(result.failed.items()):
         print(f"failed: current_density={J:.6g} A/m^2: {error}")
+    for J in result.core_lost:  # kept in the Dataset; no steady orbit there
+        print(f"core lost: current_density={J:.6g} A/m^2: the vortex core left the disk")
     print_figures(currents=len(settings.current_densities), computed=result.computed,
-                  reused=result.reused, failed=len(result.failed), wall_s=result.wall_s,
+                  reused=result.reused, failed=len(result.failed),
+                  core_lost=len(result.core_lost), wall_s=result.wall_s,
                   out=f"{args.out}/timeseries.nc")
     return 0 if not result.failed else 1

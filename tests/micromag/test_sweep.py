@@ -1,6 +1,7 @@
 """``multiscale sweep``: config checks, a tiny sweep per engine, resuming from the store."""
 
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -130,3 +131,25 @@ def test_sweep_drives_are_checked_and_recorded(tmp_path, capsys):
     ds = xr.load_dataset(out / "timeseries.nc", engine="h5netcdf")
     assert json.loads(ds.attrs["drives"])[0]["frequency"] == 2e9
     assert "drive_field" in ds
+
+
+def test_a_lost_vortex_core_is_counted_not_a_silent_success(tmp_path, capsys):
+    """vortex_small at 1e12 A/m^2 (far above its expulsion current): the core leaves the disk
+    within 3 ns. The point stays in the Dataset (a result, not a failure), but the sweep names
+    it, counts it on its summary line and records it; the current inside the window does not."""
+    import xarray as xr
+
+    text = (Path(__file__).parents[2] / "examples" / "vortex_small.toml").read_text()
+    lines = [line for line in text.splitlines()
+             if not line.startswith(("current_densities", "duration"))]
+    at = lines.index("[sweep]") + 1
+    lines[at:at] = ["current_densities = [2.0e10, 1.0e12]", "duration = 3e-9"]
+    config = tmp_path / "lost.toml"
+    config.write_text("\n".join(lines) + "\n")
+    assert main(["sweep", str(config), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "core lost: current_density=1e+12 A/m^2" in out
+    assert " failed=0 core_lost=1 " in out.strip().splitlines()[-1]
+    ds = xr.load_dataset(tmp_path / "out" / "timeseries.nc", engine="h5netcdf")
+    np.testing.assert_array_equal(ds.attrs["core_lost_current_densities"], [1e12])
+    assert ds.sizes["current"] == 2
