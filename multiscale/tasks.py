@@ -96,6 +96,9 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
+            # no dashboard, and the scheduler's remaining HTTP routes (health, metrics) on a
+            # free local port instead of 8787, where they clashed with any other cluster
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.ERROR,
             env=dict(WORKER_ENVIRONMENT),  # thread counts: in the workers only
         ) as cluster,

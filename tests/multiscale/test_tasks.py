@@ -36,3 +36,16 @@ def test_workers_start_with_the_malloc_thresholds_and_no_profiler():
     environment = dict(item.split(b"=", 1) for item in start.split(b"\0") if b"=" in item)
     for key, value in MALLOC_ENVIRONMENT.items():
         assert environment.get(key.encode()) == value.encode(), key
+
+
+def _http_port(dask_scheduler):
+    return dask_scheduler.http_server.port
+
+
+def test_the_local_cluster_serves_no_dashboard_and_leaves_port_8787_free():
+    """A second cluster on the machine (another sweep, a notebook) would find 8787 taken and
+    dask would warn on every run; the local cluster puts its scheduler's HTTP routes on a
+    free port and serves no dashboard."""
+    with dask_client(workers=1) as client:
+        assert client.run_on_scheduler(_http_port) != 8787
+        assert client.dashboard_link is None or "8787" not in client.dashboard_link
