@@ -1,6 +1,7 @@
 """``multiscale classify``: vowel recognition by synchronization of coupled oscillators."""
 
 import argparse
+import math
 
 HELP = ("train the DC currents of coupled spin-torque oscillators to recognise vowels by "
         "synchronization (Romera et al. 2018); cross-validated over speakers")
@@ -37,6 +38,10 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"--model = {args.model!r}: no such file")
         models = _read_models(path, config.network.n_oscillators)
     if args.window is not None:
+        lo, hi = args.window
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            raise InputError(f"--window = {args.window!r}: must be two finite currents "
+                             "LO < HI (A), the device's window")
         if models is None or len(models) != 1:
             raise InputError(f"--window = {args.window!r}: needs --model with one "
                              "AutoOscillator record (the device whose window it is)")

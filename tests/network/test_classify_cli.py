@@ -2,6 +2,7 @@
 results Dataset, figures and info.json and ends with the figures line."""
 
 import json
+from pathlib import Path
 
 import pytest
 import xarray as xr
@@ -107,3 +108,15 @@ def test_a_figure_that_cannot_be_drawn_is_a_warning_not_a_lost_run(tmp_path, cap
     summary = json.loads((out / "summary.json").read_text())
     assert summary["figure_warnings"] == ["confusion.png: RuntimeError: no font for this label"]
     assert json.loads((out / "info.json").read_text())["success"] is True
+
+
+@pytest.mark.parametrize("window", [["8e-3", "5e-3"], ["nan", "nan"], ["5e-3", "inf"]])
+def test_a_window_that_is_not_lo_below_hi_is_refused_naming_it(tmp_path, capsys, window):
+    config = tmp_path / "c.toml"
+    config.write_text("[task]\nrun_folds = [1]\n")
+    model = Path(__file__).parents[2] / "examples" / "circuit_oscillator.json"
+    assert main(["classify", str(config), "--model", str(model), "--window", *window,
+                 "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "--window = [" in err and "LO < HI" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
