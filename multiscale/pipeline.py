@@ -164,8 +164,9 @@ def calibration_stage(config: ChainConfig, timeseries: Any, runs: Any,
             calibration.attrs["mode_energy_source"] = source
             write_dataset(calibration, run.path / "calibration.nc")
             model.to_json(run.path / "model.json")
-            drawn(lambda: plot_calibration(calibration, run.path / "calibration.png"),
-                  "calibration.png")
+            warning = drawn(lambda: plot_calibration(calibration, run.path / "calibration.png"),
+                            "calibration.png")
+            run.note(figure_warnings=[warning] if warning else [])
             write_json({"stderr": fit.stderr_, "mode_energy_source": source},
                        run.path / "stderr.json")
         found = run.path
@@ -309,8 +310,8 @@ def run_chain(config: ChainConfig | str | Path | None = None, *, out: str | Path
                             ("classify", "confusion.png"), ("classify", "training.png")):
             if (out / stage / name).is_file():  # a figure that could not be drawn is missing
                 shutil.copy(out / stage / name, figures / name)
-        drawn(lambda: spectra_figure(sweep.dataset, calibration.calibration,
-                                     figures / "spectra.png"), "spectra.png")
+        warning = drawn(lambda: spectra_figure(sweep.dataset, calibration.calibration,
+                                               figures / "spectra.png"), "spectra.png")
         import xarray as xr
 
         results = xr.load_dataset(out / "classify" / "results.nc", engine="h5netcdf")
@@ -328,5 +329,6 @@ def run_chain(config: ChainConfig | str | Path | None = None, *, out: str | Path
                              plan=classify.plan, stages=stages, wall_s=wall)
         write_report(result, config, calibration.stderr, out / "report.md")
         write_dataset(calibration.calibration, out / "calibration.nc")
-        record.note(figures=result.figures, stages=stages)
+        record.note(figures=result.figures, stages=stages,
+                    figure_warnings=[warning] if warning else [])
     return result

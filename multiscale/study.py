@@ -459,11 +459,12 @@ def run_study(study: Study, *, out: str | Path = "study", store_root: str | Path
         ds = study_dataset(study, results)
         write_dataset(ds, out / "study.nc")
         figures = []
-        drawn(lambda: figures.extend(plot_study(ds, out)), "study figures")
+        warning = drawn(lambda: figures.extend(plot_study(ds, out)), "study figures")
         wall = time.time() - started
         record.note(computed=len(missing) - len(failed), reused=len(tasks) - len(missing),
                     failed=failed, without_network=without_network, wall_s=wall,
-                    figures=[str(f) for f in figures])
+                    figures=[str(f) for f in figures],
+                    figure_warnings=[warning] if warning else [])
     return StudyResult(ds, len(missing) - len(failed), len(tasks) - len(missing), failed, wall,
                        figures, without_network)
 

@@ -184,6 +184,14 @@ class SweepResult:
     core_lost: list[float] = dataclasses.field(default_factory=list)
 
 
+def _core_lost(dataset: Any) -> bool:
+    """The vortex core left the disk during the run: its position (or, without a core, <m>)
+    became NaN."""
+    import numpy as np
+
+    return bool(np.isnan(dataset.get("core_x", dataset.mx)).any())
+
+
 def _run_one(engine_name: str, device_dict: dict, spec_dict: dict, initial_path: str | None,
              store_root: str, inputs: dict, engine_version: str) -> str:
     """One run (a dask task): write ``timeseries.nc`` and, where the engine gives it, the final
@@ -209,7 +217,7 @@ def _run_one(engine_name: str, device_dict: dict, spec_dict: dict, initial_path:
             os.replace(tmp, run.path / "m_final.npy")
             dataset = dataset.drop_vars("m_final")
         write_dataset(dataset, run.path / "timeseries.nc")
-        run.note(core_lost=bool(np.isnan(dataset.get("core_x", dataset.mx)).any()))
+        run.note(core_lost=_core_lost(dataset))
     return str(run.path)
 
 
@@ -315,8 +323,7 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
 
     datasets = [xr.load_dataset(folders[J] / "timeseries.nc", engine="h5netcdf")
                 for J in sorted(folders)]
-    core_lost = [J for J, ds in zip(sorted(folders), datasets, strict=True)
-                 if "core_x" in ds and bool(np.isnan(ds["core_x"].values).any())]
+    core_lost = [J for J, ds in zip(sorted(folders), datasets, strict=True) if _core_lost(ds)]
     if datasets:
         # runs that stopped once steady are shorter: NaN after their end (join="outer")
         dataset = xr.concat(datasets, dim="current", combine_attrs="drop_conflicts",

@@ -30,9 +30,6 @@ from network.plan import PlanError
 __all__ = ["VowelTask", "ClassifyResult", "vowel_task", "oscillators_for", "network_for",
            "classify_stage"]
 
-#: Files :func:`classify_stage` writes into its folder (``baselines.png`` with baselines).
-
-
 @dataclass(frozen=True)
 class VowelTask:
     """What the config alone fixes: the tokens, their folds and the learning rule."""
@@ -169,7 +166,12 @@ def network_for(config: ClassifyConfig, models: Sequence[Any] | None = None,
             raise InputError(f"{_prefix(where)}network.{key} = {getattr(config.network, key)}"
                              f": {error}") from None
         plan = dataclasses.replace(plan, source_amplitude=strength)
-    circuit = config.network.circuit()
+    try:
+        circuit = config.network.circuit()
+    except ValueError as error:  # the circuit's own checks: "delay = ...", "load_resistance = ..."
+        name, _, rest = str(error).partition(" = ")
+        key = {"delay": "circuit_delay"}.get(name, name)
+        raise InputError(f"{_prefix(where)}network.{key} = {rest}") from None
     if circuit is not None:
         if models is None:
             raise InputError(f"{_prefix(where)}network.coupling = 'circuit': needs a calibrated "

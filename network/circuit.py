@@ -66,13 +66,27 @@ def _vector(value, n: int, name: str, unit: str, complex_ok: bool = False) -> np
     return array
 
 
+#: longest delay between the oscillators (s): 300 m of cable; a longer one is a typo, and its
+#: phase 2π f τ would lose every digit
+MAX_DELAY = 1e-6
+
+
+def _check_load(load_resistance: float) -> None:
+    if not (math.isfinite(load_resistance) and load_resistance >= 0):
+        raise ValueError(f"load_resistance = {load_resistance!r}: must be >= 0 (ohm)")
+
+
+def _check_delay(delay: float) -> None:
+    if not (math.isfinite(delay) and 0 <= delay <= MAX_DELAY):
+        raise ValueError(f"delay = {delay!r}: must be 0 ... {MAX_DELAY:g} s")
+
+
 def loop_resistance(resistance, load_resistance: float) -> float:
     """R_loop = R_L + Σ R_l0 (Ω) of the RF loop."""
     resistance = np.asarray(resistance, float)
     if not (np.all(np.isfinite(resistance)) and np.all(resistance >= 0)):
         raise ValueError(f"resistance = {resistance.tolist()!r}: must be >= 0 (ohm)")
-    if not (math.isfinite(load_resistance) and load_resistance >= 0):
-        raise ValueError(f"load_resistance = {load_resistance!r}: must be >= 0 (ohm)")
+    _check_load(load_resistance)
     total = float(load_resistance + resistance.sum())
     if total <= 0:
         raise ValueError("load_resistance and resistance are all 0: the RF loop is a short "
@@ -135,14 +149,13 @@ def coupling_matrix(dc_current, resistance, resistance_coefficient, kappa_curren
     kappa = _vector(kappa_current, n, "kappa_current", "1/(s A)", complex_ok=True)
     total = loop_resistance(_vector(resistance, n, "resistance", "ohm"), load_resistance)
     matrix = -np.outer(kappa, current * r) / total
-    if not (math.isfinite(delay) and delay >= 0):
-        raise ValueError(f"delay = {delay!r}: must be >= 0 (s)")
+    _check_delay(delay)
     if delay:
         if frequency is None or not (math.isfinite(frequency) and frequency > 0):
             raise ValueError(f"frequency = {frequency!r}: a delay needs the oscillation "
                              "frequency (Hz, > 0)")
         off = ~np.eye(n, dtype=bool)
-        matrix[off] *= np.exp(2j * math.pi * frequency * delay)
+        matrix[off] *= np.exp(2j * math.pi * math.fmod(frequency * delay, 1.0))
     if not self_coupling:
         np.fill_diagonal(matrix, 0.0)
     return matrix
@@ -177,10 +190,8 @@ class SeriesCircuit:
     self_coupling: bool = True
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.load_resistance) and self.load_resistance >= 0):
-            raise ValueError(f"load_resistance = {self.load_resistance!r}: must be >= 0 (ohm)")
-        if not (math.isfinite(self.delay) and self.delay >= 0):
-            raise ValueError(f"delay = {self.delay!r}: must be >= 0 (s)")
+        _check_load(self.load_resistance)
+        _check_delay(self.delay)
 
     @staticmethod
     def check(oscillators: Sequence[AutoOscillator]) -> None:

@@ -80,12 +80,14 @@ def run(args: argparse.Namespace) -> int:
         model = estimator.model_
         write_dataset(calibration, out / "calibration.nc")
         model.to_json(out / "model.json")
-        drawn(lambda: plot_calibration(calibration, out / "calibration.png"),
-              "calibration.png")
+        warning = drawn(lambda: plot_calibration(calibration, out / "calibration.png"),
+                        "calibration.png")
         figures = {"f0_Hz": model.f0, "N_Hz": model.N, "I_th_A": model.I_th, "Q": model.Q,
                    "gamma_g_per_s": model.gamma_g, "df_dI_Hz_per_A": model.df_dI}
         record.note(figures=figures, stderr=estimator.stderr_,
-                    files=["calibration.nc", "model.json", "calibration.png"])
+                    files=["calibration.nc", "model.json"] + ([] if warning else
+                                                              ["calibration.png"]),
+                    figure_warnings=[warning] if warning else [])
     cal = calibration
     print(f"calibrated {source} ({cal.attrs['mode']} mapping): "
           f"{cal.attrs['n_oscillating']} of {cal.sizes['current']} currents oscillate")

@@ -120,13 +120,15 @@ def run(args: argparse.Namespace) -> int:
             names = None
         ds.attrs["config"] = str(to_dict(config))
         write_dataset(ds, out / "results.nc")
-        drawn(lambda: plot_results(ds, out / "results.png", class_names=names), "results.png")
+        warning = drawn(lambda: plot_results(ds, out / "results.png", class_names=names),
+                        "results.png")
         figures = {"accuracy_test": ds.attrs["accuracy_test"],
                    "accuracy_linear_only": ds.attrs["accuracy_linear_only"],
                    "accuracy_esn": ds.attrs["accuracy_esn"]}
         record.note(figures=figures, theta_s=reservoir.theta,
                     relaxation_time_s=reservoir.relaxation_time, n_nodes=reservoir.n_nodes,
-                    files=["results.nc", "results.png"])
+                    files=["results.nc"] + ([] if warning else ["results.png"]),
+                    figure_warnings=[warning] if warning else [])
     print(f"{config.task.kind} ({config.task.split if config.task.kind == 'fsdd' else 'points'}"
           f", {ds.sizes['sample']} test samples): θ = {reservoir.theta * 1e9:.3g} ns "
           f"= {res.theta_over_relaxation:g} τ_p, τ_p = {reservoir.relaxation_time * 1e9:.3g} ns, "

@@ -71,3 +71,7 @@ def test_a_circuit_needs_calibrated_devices():
         parse_classify({"network": {"coupling": "wires"}})
     with pytest.raises(InputError, match="network.load_resistance"):
         parse_classify({"network": {"coupling": "circuit", "load_resistance": -5.0}})
+    # a delay past 1 µs (300 m of cable) is refused naming the key: 1e300 made the phase NaN
+    far = parse_classify({"network": {"coupling": "circuit", "circuit_delay": 1e300}})
+    with pytest.raises(InputError, match="network.circuit_delay = 1e\\+300: must be 0"):
+        network_for(far, [_device()])

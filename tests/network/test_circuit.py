@@ -82,5 +82,7 @@ def test_load_power_and_bad_input():
         coupling_matrix(I_DC, R0, [1.0, 2.0], KAPPA, LOAD)
     with pytest.raises(ValueError, match="delay"):
         coupling_matrix(I_DC, R0, R_AMP, KAPPA, LOAD, frequency=1e9, delay=float("nan"))
+    with pytest.raises(ValueError, match="delay"):
+        coupling_matrix(I_DC, R0, R_AMP, KAPPA, LOAD, frequency=1e9, delay=1e300)
     with pytest.raises(ValueError, match="dc_current"):
         coupling_matrix(I_DC + 0j, R0, R_AMP, KAPPA, LOAD)

@@ -126,4 +126,7 @@ def test_a_failing_figure_leaves_the_results(tmp_path, capsys, monkeypatch):
     assert main(["reservoir", str(config), "--out", str(tmp_path / "out")]) == 0
     assert "warning: figure not drawn: results.png" in capsys.readouterr().err
     assert (tmp_path / "out" / "results.nc").is_file()
-    assert json.loads((tmp_path / "out" / "info.json").read_text())["success"] is True
+    info = json.loads((tmp_path / "out" / "info.json").read_text())
+    assert info["success"] is True
+    assert info["notes"]["figure_warnings"] == ["results.png: ValueError: ticks and labels differ"]
+    assert "results.png" not in info["notes"]["files"]
