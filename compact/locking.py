@@ -82,6 +82,7 @@ class LockingFit:
     half_width_error: float  #: one standard error (Hz)
     phase: float  #: ψ0 (rad): f_inst = centre + Δ_lock sin(ψ - ψ0)
     residual_rms: float  #: rms of the instantaneous-frequency residuals (Hz)
+    phase_error: float = math.nan  #: one standard error of ψ0 (rad)
 
     @property
     def edges(self) -> tuple[float, float]:
@@ -151,8 +152,11 @@ def fit_adler(runs, dt: float, smoothing: int) -> LockingFit:
     grad = np.array([a, b]) / width if width > 0 else np.array([np.nan, np.nan])
     width_error = float(np.sqrt(max(grad @ cov[1:, 1:] @ grad, 0.0)))
     # a sin ψ + b cos ψ = Δ sin(ψ - ψ0) with Δ cos ψ0 = a, -Δ sin ψ0 = b
+    turn = np.array([b, -a]) / width**2 if width > 0 else np.array([np.nan, np.nan])
+    phase_error = float(np.sqrt(max(turn @ cov[1:, 1:] @ turn, 0.0)))
     return LockingFit(f_c, float(np.sqrt(max(cov[0, 0], 0.0))), width, width_error,
-                      float(math.atan2(-b, a)), float(np.sqrt(np.mean(residual**2))))
+                      float(math.atan2(-b, a)), float(np.sqrt(np.mean(residual**2))),
+                      phase_error)
 
 
 def adler_window_frequency(fit: LockingFit, drive_frequency: float, initial_phase: float,
@@ -181,12 +185,14 @@ def input_coupling(half_width, amplitude, stationary_power, nonlinearity) -> np.
             / (np.abs(amplitude) * np.sqrt(1 + np.asarray(nonlinearity, dtype=float) ** 2)))
 
 
-def driven_phases(model, current: float, drive_strength: float, drive_frequencies,
-                  duration: float, dt: float, settle: float) -> tuple[list, list]:
+def driven_phases(model, current: float, drive_strength: complex, drive_frequencies,
+                  duration: float, dt: float, settle: float,
+                  initial_phase: float = 0.0) -> tuple[list, list]:
     """The compact model driven as a micromagnetic locking study drives its device.
 
     One run per drive frequency (Hz) of ``duration`` (s) from the stationary power at
-    ``current`` (A), with F = ``drive_strength`` (1/s), T = 0, sampled every ``dt``; returns
+    ``current`` (A) and arg c = ``initial_phase`` (rad; the drive's phase is 0 at t = 0, so
+    this is ψ(0)), with F = ``drive_strength`` (1/s), T = 0, sampled every ``dt``; returns
     ((ψ after ``settle``, f_e) per run, mean frequency per run), the inputs of
     :func:`fit_adler` and the plateau: measured exactly as the micromagnetic runs are.
     """
@@ -196,9 +202,10 @@ def driven_phases(model, current: float, drive_strength: float, drive_frequencie
     start = int(round(settle / dt))
     runs, means = [], []
     for f_e in np.atleast_1d(np.asarray(drive_frequencies, dtype=float)):
+        start_amplitude = math.sqrt(float(model.stationary_power(current))) * complex(
+            math.cos(initial_phase), math.sin(initial_phase))
         result = simulate(model, current, duration, dt=dt, drive_amplitude=drive_strength,
-                          drive_frequency=float(f_e),
-                          initial_power=float(model.stationary_power(current)))
+                          drive_frequency=float(f_e), initial_amplitude=[start_amplitude])
         c = complex_amplitude(result, "auto-oscillator").values[0]
         runs.append((phase_difference(c, dt, float(f_e), start), float(f_e)))
         means.append(mean_frequency(c, dt, float(f_e), start=start)[0])

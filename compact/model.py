@@ -38,6 +38,8 @@ UNITS = {
     "kappa_field_error": "1/(s A/m)",
     "kappa_current": "1/(s A)",
     "kappa_current_error": "1/(s A)",
+    "kappa_field_phase": "rad",
+    "kappa_current_phase": "rad",
     "resistance": "ohm",
     "resistance_amplitude": "ohm",
     "resistance_phase": "rad",
@@ -45,6 +47,7 @@ UNITS = {
 
 #: Fields that may be NaN (written as null in JSON): not calibrated.
 OPTIONAL = ("kappa_field", "kappa_field_error", "kappa_current", "kappa_current_error",
+            "kappa_field_phase", "kappa_current_phase",
             "resistance", "resistance_amplitude", "resistance_phase")
 
 
@@ -76,6 +79,12 @@ class AutoOscillator:
         amplitude H_rf at the pillar enters as F = κ_H H_rf; NaN: not calibrated.
     kappa_current, kappa_current_error : float
         Input coupling of an RF current (1/(s·A)): F = κ_I I_rf; NaN: not calibrated.
+    kappa_field_phase, kappa_current_phase : float
+        arg κ (rad): a drive H_rf cos(ω t) (or I_rf cos(ω t)) enters as
+        F = |κ| e^{i arg κ} H_rf e^{-iωt}, so arg κ is where on the orbit the drive pushes;
+        measured from the locked phase of driven micromagnetics
+        (:func:`multiscale.lock.calibrate_coupling`); NaN: not calibrated (taken as 0 where
+        a phase is needed, e.g. in :meth:`input_coupling`).
     resistance, resistance_amplitude, resistance_phase : float
         R0 (Ω) and the resistance oscillation R = R0 + Re[r c] with |r| (Ω per unit amplitude
         √p) and arg r (rad) (:mod:`compact.resistance`), what a series circuit needs
@@ -94,6 +103,8 @@ class AutoOscillator:
     kappa_field_error: float = math.nan
     kappa_current: float = math.nan
     kappa_current_error: float = math.nan
+    kappa_field_phase: float = math.nan
+    kappa_current_phase: float = math.nan
     resistance: float = math.nan
     resistance_amplitude: float = math.nan
     resistance_phase: float = math.nan
@@ -130,6 +141,16 @@ class AutoOscillator:
         calibrated (:mod:`compact.resistance`, used by :mod:`network.circuit`)."""
         return self.resistance_amplitude * complex(math.cos(self.resistance_phase),
                                                    math.sin(self.resistance_phase))
+
+    def input_coupling(self, drive: str) -> complex:
+        """Complex κ = |κ| e^{i arg κ} of ``drive`` ("rf_current", 1/(s·A), or "rf_field",
+        1/(s·A/m)); arg κ = 0 where its phase is not calibrated, NaN where |κ| is not."""
+        if drive not in ("rf_current", "rf_field"):
+            raise ValueError(f"drive = {drive!r}: expected 'rf_current' or 'rf_field'")
+        name = "kappa_current" if drive == "rf_current" else "kappa_field"
+        magnitude, phase = getattr(self, name), getattr(self, f"{name}_phase")
+        phase = 0.0 if math.isnan(phase) else phase
+        return magnitude * complex(math.cos(phase), math.sin(phase))
 
     # ------------------------------------------------------------------ serialisation
     def to_dict(self) -> dict:

@@ -31,6 +31,7 @@ Config (TOML)::
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass
@@ -255,7 +256,9 @@ def run_locking(device: Any, settings: LockSettings, *, out: str | Path = "lock"
     start = int(round(settings.settle / dt))
     window = (settings.duration - settings.settle)
     fits = {}
-    centre, centre_err, width, width_err = (np.full(shape[:2], np.nan) for _ in range(4))
+    centre, centre_err, width, width_err, locking_phase, locking_phase_err = (
+        np.full(shape[:2], np.nan) for _ in range(6))
+    initial_phase = np.full(len(currents), np.nan)
     for i, J in enumerate(currents):
         smoothing = max(1, int(round(1 / (free_frequency[J] * dt))))  # one period
         for j, amplitude in enumerate(amplitudes):
@@ -265,6 +268,7 @@ def run_locking(device: Any, settings: LockSettings, *, out: str | Path = "lock"
                 folder = driven.get((J, amplitude, float(detuning)))
                 if folder is not None:
                     _, c = _amplitude(folder)
+                    initial_phase[i] = float(np.angle(c[0]))  # ψ(0): the drive's phase is 0
                     osc_f[i, j, k], psi[i, j, k] = mean_frequency(c, dt, drive_f[i, j, k],
                                                                   start=start)
                     runs.append((k, phase_difference(c, dt, drive_f[i, j, k], start)))
@@ -277,6 +281,7 @@ def run_locking(device: Any, settings: LockSettings, *, out: str | Path = "lock"
             fits[(J, amplitude)] = fit
             centre[i, j], centre_err[i, j] = fit.centre, fit.centre_error
             width[i, j], width_err[i, j] = fit.half_width, fit.half_width_error
+            locking_phase[i, j], locking_phase_err[i, j] = fit.phase, fit.phase_error
             for k, phase in runs:
                 adler_f[i, j, k] = adler_window_frequency(fit, drive_f[i, j, k], phase[0],
                                                           window)
@@ -295,6 +300,9 @@ def run_locking(device: Any, settings: LockSettings, *, out: str | Path = "lock"
                 "Adler equation from the run's phase at settle"}),
             "free_frequency": (("current_density",), [free_frequency[J] for J in currents],
                                {"units": "Hz", "long_name": "free-running frequency"}),
+            "initial_phase": (("current_density",), initial_phase, {
+                "units": "rad", "long_name": "arg c at the start of the driven runs (the "
+                "drive's phase is 0 there)"}),
             "free_power": (("current_density",), [free_power[J] for J in currents],
                            {"units": "1", "long_name": "free-running |c|^2"}),
             "half_width": (dims[:2], width, {"units": "Hz",
@@ -302,6 +310,10 @@ def run_locking(device: Any, settings: LockSettings, *, out: str | Path = "lock"
             "half_width_error": (dims[:2], width_err, {"units": "Hz"}),
             "centre": (dims[:2], centre, {"units": "Hz", "long_name": "plateau centre"}),
             "centre_error": (dims[:2], centre_err, {"units": "Hz"}),
+            "locking_phase": (dims[:2], locking_phase, {
+                "units": "rad", "long_name": "psi0 of the Adler fit: f_inst = centre + "
+                "half_width sin(psi - psi0), psi = arg c + 2 pi f_e t"}),
+            "locking_phase_error": (dims[:2], locking_phase_err, {"units": "rad"}),
         },
         coords={"current_density": ("current_density", currents, {"units": "A/m^2"}),
                 "current": ("current_density", [J * device.area for J in currents],
@@ -325,15 +337,21 @@ def run_locking(device: Any, settings: LockSettings, *, out: str | Path = "lock"
 
 #: at most this many rescalings of κ, until the compact model's measured Δ_lock is within
 #: PROTOCOL_TOLERANCE (relative) of the micromagnetic one
-PROTOCOL_ITERATIONS, PROTOCOL_TOLERANCE = 4, 0.005
+PROTOCOL_ITERATIONS, PROTOCOL_TOLERANCE = 8, 0.005
+#: ... and until the compact model's locked phase ψ0 is within this of the micromagnetic (rad)
+PHASE_TOLERANCE = 0.01
 
 
 def compact_locking(model: Any, dataset: Any, kappa: float, amplitude: float,
-                    current_index: int) -> Any:
-    """The compact model with input coupling ``kappa`` driven at ``amplitude`` over the
-    detunings of the study (relative to the model's own f(I)), measured as the micromagnetic
-    runs are (:func:`compact.locking.driven_phases`, :func:`compact.locking.fit_adler`);
-    returns (LockingFit, drive frequencies, mean frequencies)."""
+                    current_index: int, kappa_phase: float = 0.0) -> Any:
+    """The compact model with input coupling ``kappa`` e^{i ``kappa_phase``} driven at
+    ``amplitude`` over the detunings of the study (relative to the model's own f(I)), measured
+    as the micromagnetic runs are (:func:`compact.locking.driven_phases`,
+    :func:`compact.locking.fit_adler`), from the micromagnetic runs' phase to the drive at
+    t = 0 (``initial_phase``, where the Dataset has it: a finite run's Adler fit depends on
+    where on the curve it starts); returns (LockingFit, drive frequencies, mean
+    frequencies). The fit's ψ0 is that of the complex κ: the runs are made with the real κ
+    from ψ(0) - arg κ and ψ0 is shifted back by arg κ."""
     import json
 
     from compact.locking import driven_phases, fit_adler
@@ -347,11 +365,15 @@ def compact_locking(model: Any, dataset: Any, kappa: float, amplitude: float,
     detunings = (np.asarray(sorted(settings["detunings"]), dtype=float)
                  * settings["detuning_scale"] * amplitude / min(settings["amplitudes"]))
     dt = settings["sampling_interval"]
+    start = 0.0
+    if "initial_phase" in dataset and np.isfinite(float(dataset.initial_phase.values[i])):
+        start = float(dataset.initial_phase.values[i])
     runs, means = driven_phases(model, current, kappa * amplitude * scale,
                                 f_model + detunings, settings["duration"], dt,
-                                settings["settle"])
+                                settings["settle"], initial_phase=start - kappa_phase)
     f_free = float(dataset.free_frequency.values[i])  # the micromagnetic fit's smoothing
     fit = fit_adler(runs, dt, smoothing=max(1, round(1 / (f_free * dt))))
+    fit = dataclasses.replace(fit, phase=float(np.angle(np.exp(1j * (fit.phase + kappa_phase)))))
     return fit, f_model + detunings, np.asarray(means)
 
 
@@ -367,11 +389,15 @@ def calibrate_coupling(dataset: Any, model: Any, *, amplitude: float | None = No
     κ is the error-weighted mean over the currents, its error the larger of the weighted
     standard error and their scatter.
 
-    Returns ``{"kappa", "kappa_error", "name", "model", "per_current", "predictions"}``;
+    arg κ per current is the micromagnetic locked phase ψ0 minus the compact model's with the
+    real κ (same protocol); the model's is their circular mean (NaN for a locking Dataset
+    without ``locking_phase``).
+
+    Returns ``{"kappa", "kappa_error", "kappa_phase", "kappa_phase_error" (from the fit's
+    error of ψ0), "name", "model", "per_current", "predictions"}``;
     predictions: for every (J, amplitude) the measured Δ_lock, the compact model's measured
     with the device's κ (``predicted``, ``rel_err``), and the closed form (``formula``).
     """
-    import dataclasses
 
     from compact.locking import input_coupling
 
@@ -391,14 +417,29 @@ def calibrate_coupling(dataset: Any, model: Any, *, amplitude: float | None = No
         error = float(dataset.half_width_error.values[i, j0])
         kappa_formula = float(input_coupling(width, a0 * scale, p0, nu))
         kappa, converged = kappa_formula, False
+        # arg κ: a phase θ of F rotates the locked c, and so ψ0, by θ; the micromagnetic ψ0
+        # minus the compact model's with a real κ (same protocol) is arg κ. Without a
+        # measured ψ0 the phase stays 0 (not calibrated).
+        has_phase = "locking_phase" in dataset
+        phase = 0.0
         for _ in range(PROTOCOL_ITERATIONS):  # Δ is nearly linear in κ: converges at once
-            fit, _, _ = compact_locking(model, dataset, kappa, a0, i)
-            converged = abs(fit.half_width / width - 1) < PROTOCOL_TOLERANCE
+            fit, _, _ = compact_locking(model, dataset, kappa, a0, i, phase)
+            step = 0.0
+            if has_phase:
+                step = float(np.angle(np.exp(1j * (float(dataset.locking_phase.values[i, j0])
+                                                   - fit.phase))))
+            converged = (abs(fit.half_width / width - 1) < PROTOCOL_TOLERANCE
+                         and abs(step) < PHASE_TOLERANCE)
             if converged:
                 break
             kappa *= width / fit.half_width
+            phase = float(np.angle(np.exp(1j * (phase + step))))
+        phase = phase if has_phase else math.nan
+        phase_error = (float(dataset.locking_phase_error.values[i, j0])
+                       if has_phase and "locking_phase_error" in dataset else math.nan)
         per_current.append({"current_density": float(J), "current": current, "p0": p0,
                             "nu": nu, "half_width": width, "kappa": kappa,
+                            "kappa_phase": phase, "kappa_phase_error": phase_error,
                             "kappa_formula": kappa_formula,
                             "protocol_factor": kappa / kappa_formula,
                             "protocol_converged": bool(converged),
@@ -412,15 +453,27 @@ def calibrate_coupling(dataset: Any, model: Any, *, amplitude: float | None = No
     kappa = float(np.sum(weights * values[good]) / np.sum(weights))
     kappa_error = max(float(np.sqrt(1 / np.sum(weights))),
                       float(np.std(values[good], ddof=1)) if good.sum() > 1 else 0.0)
-    fitted = dataclasses.replace(model, **{name: kappa, f"{name}_error": kappa_error})
+    phases = np.array([c["kappa_phase"] for c in per_current])[good]
+    phases = phases[np.isfinite(phases)]
+    kappa_phase = (float(np.angle(np.mean(np.exp(1j * phases)))) if phases.size
+                   else math.nan)  # circular mean
+    phase_errors = np.array([c["kappa_phase_error"] for c in per_current])[good]
+    phase_errors = phase_errors[np.isfinite(phase_errors)]
+    kappa_phase_error = (float(np.sqrt(np.sum(phase_errors**2))) / phase_errors.size
+                         if phase_errors.size else math.nan)  # of the mean; scatter aside
+    fitted = dataclasses.replace(model, **{name: kappa, f"{name}_error": kappa_error,
+                                           f"{name}_phase": kappa_phase})
     predictions = []
     for i, J in enumerate(dataset.current_density.values):
         current = float(dataset.current.values[i])
         scale = 1.0 if drive == "rf_field" else current / float(J)
         for j, a in enumerate(amplitudes):
             measured = float(dataset.half_width.values[i, j])
-            fit, f_e, means = compact_locking(model, dataset, kappa, float(a), i)
-            own, _, _ = compact_locking(model, dataset, per_current[i]["kappa"], float(a), i)
+            device_phase = 0.0 if math.isnan(kappa_phase) else kappa_phase
+            own_phase = per_current[i]["kappa_phase"]
+            fit, f_e, means = compact_locking(model, dataset, kappa, float(a), i, device_phase)
+            own, _, _ = compact_locking(model, dataset, per_current[i]["kappa"], float(a), i,
+                                        0.0 if math.isnan(own_phase) else own_phase)
             formula = float(fitted.locking_range(current, **{keyword: a * scale}))
             predictions.append({
                 "current_density": float(J), "amplitude": float(a), "measured": measured,
@@ -434,7 +487,8 @@ def calibrate_coupling(dataset: Any, model: Any, *, amplitude: float | None = No
                 "formula": formula, "rel_err_formula": (formula - measured) / measured,
                 "compact_drive_frequency": f_e.tolist(), "compact_frequency": means.tolist(),
                 "fitting_point": j == j0})
-    return {"kappa": kappa, "kappa_error": kappa_error, "name": name, "model": fitted,
+    return {"kappa": kappa, "kappa_error": kappa_error, "kappa_phase": kappa_phase,
+            "kappa_phase_error": kappa_phase_error, "name": name, "model": fitted,
             "per_current": per_current, "predictions": predictions}
 
 

@@ -24,11 +24,14 @@ suite's conventions (complex amplitude c ∝ exp(-iωt), dc/dt = ... + f(t)):
    input coupling κ_I of :class:`compact.model.AutoOscillator`, 1/(s A)), i.e. f_j = κ_j Î for
    Î = I_rf exp(-i(ωt + ψ)). So f_j = Σ_l K_jl c_l with the coupling matrix
        K_jl = -κ_j I_l r_l / R_loop   (1/s).
-   κ_j may be complex: its phase is where on the orbit an RF current pushes the oscillator.
-   The calibration (:func:`compact.locking.input_coupling`) gives |κ| only, so a model's real
-   ``kappa_current`` ASSUMES arg κ = 0; the phase of K, which decides between in-phase and
-   anti-phase mutual locking and whether K_jj adds gain or shifts the frequency, then rests on
-   that assumption until two devices in one micromagnetic simulation check it.
+   κ_j is complex: its phase is where on the orbit an RF current pushes the oscillator.
+   |κ| comes from the width of a locking plateau, arg κ from the phase at which the device
+   locks (:func:`multiscale.lock.calibrate_coupling`: the micromagnetic locked phase minus
+   the compact model's with a real κ); a model without ``kappa_current_phase`` is taken with
+   arg κ = 0, an ASSUMPTION on which the phase of K rests (it decides between in-phase and
+   anti-phase mutual locking and whether K_jj adds gain or shifts the frequency).
+   ``benchmarks/mutual_locking.py`` checks K against two devices simulated together in
+   series (:mod:`micromag.engines.builtin.series`).
    A delay τ between the oscillators (a transmission line) multiplies the off-diagonal K_jl
    by exp(i 2π f τ) at the oscillation frequency f.
 5. The diagonal: each oscillator also drives itself with the current it emits. K_jj c_j adds
@@ -215,6 +218,6 @@ class SeriesCircuit:
         return coupling_matrix(
             currents, [o.resistance for o in oscillators],
             [o.resistance_coefficient for o in oscillators],
-            [o.kappa_current for o in oscillators], self.load_resistance,
+            [o.input_coupling("rf_current") for o in oscillators], self.load_resistance,
             frequency=float(np.mean([o.f0 for o in oscillators])), delay=self.delay,
             self_coupling=self.self_coupling)

@@ -11,7 +11,7 @@ import numpy as np
 from ..timeseries import core_position
 from . import kernels
 
-__all__ = ["Recorder", "Trajectory"]
+__all__ = ["Recorder", "SampleClock", "Trajectory"]
 
 
 @dataclass
@@ -42,7 +42,24 @@ class Trajectory:
     stop_reason: str | None = None
 
 
-class Recorder:
+class SampleClock:
+    """The sample times of a recorder: ``count`` samples every ``interval`` (s) from t = 0;
+    ``index`` counts those taken. The integrators ask ``next_time`` and ``full``."""
+
+    count: int
+    interval: float
+    index: int
+
+    @property
+    def full(self) -> bool:
+        return self.index >= self.count
+
+    @property
+    def next_time(self) -> float:
+        return self.index * self.interval
+
+
+class Recorder(SampleClock):
     """Averages and vortex-core positions at the sample times.
 
     The core is found by ``core_function(mz_layer)`` or, by default, by
@@ -78,17 +95,10 @@ class Recorder:
         self.x = (np.arange(nx) + 0.5 - nx / 2) * sim.cell[0]
         self.y = (np.arange(ny) + 0.5 - ny / 2) * sim.cell[1]
 
-    @property
-    def full(self) -> bool:
-        return self.index >= self.count
-
-    @property
-    def next_time(self) -> float:
-        return self.index * self.interval
-
     def record(self, t, m):
         if self.full:
             return
+        m = m.reshape(3, *self.sim.n)
         mean = self.m[self.index]
         kernels.mean_and_layer(m, self.sim.ms, mean, self.layer)
         self.times[self.index] = t

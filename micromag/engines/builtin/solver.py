@@ -27,7 +27,7 @@ from .fft import DemagConvolution
 from .newell import demag_kernel
 from .recording import Recorder, Trajectory
 
-__all__ = ["METHODS", "Simulation", "Trajectory"]
+__all__ = ["METHODS", "Simulation", "Trajectory", "integrate_rk45"]
 
 
 def _tableau(method: str):
@@ -237,12 +237,14 @@ class Simulation:
     def _amplitude(self, t: float) -> float:
         return float(self.zeeman_amplitude(t)) if self.zeeman_amplitude is not None else 0.0
 
-    def rhs(self, t, m, out, hth=None, precession=True, alpha=None, hd=None):
-        """dm/dt (1/s) into ``out``; ``hd`` a given demagnetising field, else computed."""
+    def rhs(self, t, m, out, hth=None, precession=True, alpha=None, hd=None,
+            current_density: float | None = None):
+        """dm/dt (1/s) into ``out``; ``hd`` a given demagnetising field, else computed;
+        ``current_density`` (A/m^2) the current at this instant, else ``current(t)``."""
         if hd is None:
             hd = self.demag_field(m, self._hd)
         self.field_evaluations += 1
-        j_now = self.current(t)
+        j_now = self.current(t) if current_density is None else float(current_density)
         kernels.effective_field(m, hd, self.hext, self._amplitude(t), self.hdyn, j_now,
                                 self.hoe, self._zeros if hth is None else hth, self.exch,
                                 self._neighbours, self.hk, self.axis, self.ms, self._heff)
@@ -327,55 +329,20 @@ class Simulation:
 
     def _run_rk45(self, m, t_end, recorder, tolerance, max_step, precession=True, alpha=None,
                   stop: Callable[[np.ndarray], bool] | None = None):
-        c_nodes, a_rows, e_coeffs = self._tableau
-        size = m.size
-        ks = np.zeros((7, size))
-        kview = ks.reshape(7, 3, *self.n)
-        y = np.zeros_like(m)
-        interp = np.zeros_like(m)
-        work = np.zeros(size)
-        t = 0.0
-        recorder.record(0.0, m)
-        self.rhs(t, m, kview[0], precession=precession, alpha=alpha)
-        dt = getattr(self, "_last_dt", FIRST_STEP)
-        accepted = rejected = 0
-        just_rejected = False
-        err_previous = 1.0
-        mflat, yflat = m.reshape(-1), y.reshape(-1)
-        while t < t_end * (1 - 1e-14) and recorder.stop_reason is None:
-            dt = min(dt, max_step, t_end - t)
-            for s in range(1, 7):
-                kernels.combine(yflat, mflat, dt, ks, a_rows[s], s)
-                self.rhs(t + c_nodes[s] * dt, y, kview[s], precession=precession, alpha=alpha)
-            err = kernels.error_norm(mflat, dt, ks, e_coeffs, tolerance, work)
-            if err <= 1.0:
-                accepted += 1
-                kernels.normalize(y, self.ms)
-                t_new = t + dt
-                while recorder.next_time <= t_new * (1 + 1e-12) and not recorder.full:
-                    theta = min(max((recorder.next_time - t) / dt, 0.0), 1.0)
-                    kernels.hermite(interp.reshape(-1), mflat, ks[0], yflat, ks[6], dt, theta)
-                    recorder.record(recorder.next_time, interp)
-                m, y = y, m
-                mflat, yflat = m.reshape(-1), y.reshape(-1)
-                ks[0] = ks[6]
-                t = t_new
-                # PI step-size control (Gustafsson; Hairer & Wanner II, IV.2): damps the
-                # accept/reject cycling at the exchange stability limit
-                err = max(err, 1e-10)
-                factor = STEP_SAFETY * err ** (-PI_BETA1) * err_previous ** PI_BETA2
-                factor = min(STEP_GROWTH_MAX, max(STEP_SHRINK_MIN, factor))
-                dt *= min(factor, 1.0) if just_rejected else factor
-                err_previous = err
-                just_rejected = False
-                if stop is not None and accepted % 10 == 0 and stop(m):
-                    break
-            else:
-                rejected += 1
-                just_rejected = True
-                dt *= max(STEP_SHRINK_MIN, STEP_SAFETY * err ** REJECT_EXPONENT)
-        self._last_dt = dt
-        traj = recorder.trajectory(m)
+        shape = m.shape
+
+        def rhs(t, y, out):
+            self.rhs(t, y.reshape(shape), out.reshape(shape), precession=precession,
+                     alpha=alpha)
+
+        def normalize(y):
+            kernels.normalize(y.reshape(shape), self.ms)
+
+        check = None if stop is None else (lambda y: stop(y.reshape(shape)))
+        final, accepted, rejected, self._last_dt = integrate_rk45(
+            rhs, normalize, m.reshape(-1), t_end, recorder, tolerance, max_step,
+            self._tableau, getattr(self, "_last_dt", FIRST_STEP), check)
+        traj = recorder.trajectory(final.reshape(shape))
         traj.accepted_steps, traj.rejected_steps = accepted, rejected
         return traj
 
@@ -473,3 +440,65 @@ class Simulation:
                 h = BB_FIRST_ANGLE / max(np.abs(g_new).max(), 1e-30)
             m, g = m_new, g_new
         return m, False
+
+
+def integrate_rk45(rhs: Callable, normalize: Callable, y0: np.ndarray, t_end: float,
+                   recorder: Any, tolerance: float, max_step: float, tableau, first_step: float,
+                   stop: Callable[[np.ndarray], bool] | None = None):
+    """Adaptive embedded Runge-Kutta 5(4) integration of dy/dt = rhs(t, y) from t = 0 to
+    ``t_end`` (s) on a flat state ``y0`` (not modified).
+
+    ``rhs(t, y, out)`` writes dy/dt into ``out``; ``normalize(y)`` projects an accepted state
+    (|m| = 1); ``recorder`` (:class:`~.recording.Recorder` or one with its ``record(t, y)``,
+    ``next_time``, ``full`` and ``stop_reason``) takes the samples, interpolated by cubic
+    Hermite polynomials between steps; ``stop(y)``, checked every 10 accepted steps, ends the
+    run early. The error of a step is max |err| / (tol + tol |y|) per component (as
+    magnum.np's RKF45), the step size follows a PI controller. Returns
+    (final y, accepted steps, rejected steps, last step size).
+    """
+    c_nodes, a_rows, e_coeffs = tableau
+    size = y0.size
+    ks = np.zeros((7, size))
+    m = y0.copy()
+    y = np.zeros_like(m)
+    interp = np.zeros_like(m)
+    work = np.zeros(size)
+    t = 0.0
+    recorder.record(0.0, m)
+    rhs(t, m, ks[0])
+    dt = first_step
+    accepted = rejected = 0
+    just_rejected = False
+    err_previous = 1.0
+    while t < t_end * (1 - 1e-14) and recorder.stop_reason is None:
+        dt = min(dt, max_step, t_end - t)
+        for s in range(1, 7):
+            kernels.combine(y, m, dt, ks, a_rows[s], s)
+            rhs(t + c_nodes[s] * dt, y, ks[s])
+        err = kernels.error_norm(m, dt, ks, e_coeffs, tolerance, work)
+        if err <= 1.0:
+            accepted += 1
+            normalize(y)
+            t_new = t + dt
+            while recorder.next_time <= t_new * (1 + 1e-12) and not recorder.full:
+                theta = min(max((recorder.next_time - t) / dt, 0.0), 1.0)
+                kernels.hermite(interp, m, ks[0], y, ks[6], dt, theta)
+                recorder.record(recorder.next_time, interp)
+            m, y = y, m
+            ks[0] = ks[6]
+            t = t_new
+            # PI step-size control (Gustafsson; Hairer & Wanner II, IV.2): damps the
+            # accept/reject cycling at the exchange stability limit
+            err = max(err, 1e-10)
+            factor = STEP_SAFETY * err ** (-PI_BETA1) * err_previous ** PI_BETA2
+            factor = min(STEP_GROWTH_MAX, max(STEP_SHRINK_MIN, factor))
+            dt *= min(factor, 1.0) if just_rejected else factor
+            err_previous = err
+            just_rejected = False
+            if stop is not None and accepted % 10 == 0 and stop(m):
+                break
+        else:
+            rejected += 1
+            just_rejected = True
+            dt *= max(STEP_SHRINK_MIN, STEP_SAFETY * err ** REJECT_EXPONENT)
+    return m, accepted, rejected, dt
