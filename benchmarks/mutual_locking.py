@@ -223,16 +223,11 @@ def micromag_pairs(device, r0: float, operating_state: Path, runs: Path, grid: d
 
 
 def mutual_fit(rows, smoothing: int):
-    """Adler's equation fitted to ψ = arg c1 - arg c2 of every pair after the settling time:
-    (f1 - f2) - δ = f_c + Δ sin(ψ - ψ0), δ the free detuning (0 here: identical devices).
-    :func:`compact.locking.fit_adler` fits f_e - (1/2π) dψ/dt and -(1/2π) dψ/dt = f1 - f2
-    (c ∝ e^{-iωt}), so f_e = -δ per run. Δ is the pair's locking half-width in δ, ψ0 the
-    phase difference at which it locks (in phase: 0, anti-phase: π)."""
-    from compact.locking import fit_adler
+    """:func:`compact.locking.fit_mutual` over the pairs' runs after their settling time."""
+    from compact.locking import fit_mutual
 
-    runs = [(np.unwrap(np.angle(row["c1"][row["start"]:]) - np.angle(row["c2"][row["start"]:])),
-             -row["detuning"]) for row in rows]
-    return fit_adler(runs, SAMPLING, smoothing)
+    return fit_mutual([(row["c1"][row["start"]:], row["c2"][row["start"]:], row["detuning"])
+                       for row in rows], SAMPLING, smoothing)
 
 
 # ---------------------------------------------------------------- the compact network

@@ -35,6 +35,7 @@ __all__ = [
     "adler_window_frequency",
     "driven_phases",
     "fit_adler",
+    "fit_mutual",
     "input_coupling",
     "mean_frequency",
     "phase_difference",
@@ -157,6 +158,20 @@ def fit_adler(runs, dt: float, smoothing: int) -> LockingFit:
     return LockingFit(f_c, float(np.sqrt(max(cov[0, 0], 0.0))), width, width_error,
                       float(math.atan2(-b, a)), float(np.sqrt(np.mean(residual**2))),
                       phase_error)
+
+
+def fit_mutual(pairs, dt: float, smoothing: int, start: int = 0) -> LockingFit:
+    """Adler's equation of two mutually coupled oscillators fitted to their phase difference.
+
+    ``pairs``: (c1, c2, δ) per run, the complex amplitudes (c ∝ e^{-iωt}) sampled every
+    ``dt`` (s) and the free detuning δ = f1 - f2 (Hz). With ψ = arg c1 - arg c2,
+    -(1/2π) dψ/dt = f1 - f2, and (f1 - f2) - δ = f_c + Δ sin(ψ - ψ0): :func:`fit_adler` with
+    f_e = -δ, from sample ``start`` on. Δ (``half_width``) is the pair's locking half-width in
+    δ; the pair locks at ψ = ψ0 (``phase``; 0 in phase, π anti-phase).
+    """
+    runs = [(np.unwrap(np.angle(np.asarray(c1)[start:]) - np.angle(np.asarray(c2)[start:])),
+             -float(detuning)) for c1, c2, detuning in pairs]
+    return fit_adler(runs, dt, smoothing)
 
 
 def adler_window_frequency(fit: LockingFit, drive_frequency: float, initial_phase: float,
