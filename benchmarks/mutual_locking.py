@@ -30,8 +30,9 @@ against the compact network's prediction with the circuit-derived coupling K.
    half-widths says which one the micromagnetic locking is.
 
 Ends with ``mutual_lock_rel_err=<x>``: (Δ_compact - Δ_micromag) / Δ_micromag. ``--quick``:
-four calibration currents, four locking detunings (60 ns driven runs), 80 ns series runs
-(≤ 15 min on 2 cores); the full run: six currents, five detunings (100 ns), 150 ns.
+five calibration currents, four locking detunings (60 ns driven runs), 60 ns series runs
+(≤ 15 min on 2 cores: a smoke test, its short runs overestimate the tilted pair's Δ nearly
+twofold); the full run: six currents, six detunings (100 ns), 150 ns series runs (~40 min).
 Results: ``OUT/results.json`` and ``OUT/mutual_locking.png`` (default
 ``benchmarks/results/mutual_locking[_quick]``). A rerun reuses what an interrupted one wrote.
 
