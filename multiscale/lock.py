@@ -268,6 +268,10 @@ def run_locking(device: Any, settings: LockSettings, *, out: str | Path = "lock"
                 folder = driven.get((J, amplitude, float(detuning)))
                 if folder is not None:
                     _, c = _amplitude(folder)
+                    if not np.isfinite(c).all():  # e.g. the vortex core left the disk
+                        failed[f"J={J:.6g} A={amplitude:.6g} detuning={detuning:.6g}"] = (
+                            "the complex amplitude is not finite over the run (core lost?)")
+                        continue
                     initial_phase[i] = float(np.angle(c[0]))  # ψ(0): the drive's phase is 0
                     osc_f[i, j, k], psi[i, j, k] = mean_frequency(c, dt, drive_f[i, j, k],
                                                                   start=start)
@@ -415,6 +419,13 @@ def calibrate_coupling(dataset: Any, model: Any, *, amplitude: float | None = No
         nu = float(model.nonlinearity(current))
         width = float(dataset.half_width.values[i, j0])
         error = float(dataset.half_width_error.values[i, j0])
+        if not (math.isfinite(width) and width > 0):  # no plateau fitted at this current
+            per_current.append({"current_density": float(J), "current": current, "p0": p0,
+                                "nu": nu, "half_width": width, "kappa": math.nan,
+                                "kappa_phase": math.nan, "kappa_phase_error": math.nan,
+                                "kappa_formula": math.nan, "protocol_factor": math.nan,
+                                "protocol_converged": False, "kappa_error": math.nan})
+            continue
         kappa_formula = float(input_coupling(width, a0 * scale, p0, nu))
         kappa, converged = kappa_formula, False
         # arg κ: a phase θ of F rotates the locked c, and so ψ0, by θ; the micromagnetic ψ0
@@ -472,8 +483,11 @@ def calibrate_coupling(dataset: Any, model: Any, *, amplitude: float | None = No
             device_phase = 0.0 if math.isnan(kappa_phase) else kappa_phase
             own_phase = per_current[i]["kappa_phase"]
             fit, f_e, means = compact_locking(model, dataset, kappa, float(a), i, device_phase)
-            own, _, _ = compact_locking(model, dataset, per_current[i]["kappa"], float(a), i,
-                                        0.0 if math.isnan(own_phase) else own_phase)
+            own_width = math.nan  # the compact model with this current's own κ, if any
+            if math.isfinite(per_current[i]["kappa"]):
+                own, _, _ = compact_locking(model, dataset, per_current[i]["kappa"], float(a),
+                                            i, 0.0 if math.isnan(own_phase) else own_phase)
+                own_width = own.half_width
             formula = float(fitted.locking_range(current, **{keyword: a * scale}))
             predictions.append({
                 "current_density": float(J), "amplitude": float(a), "measured": measured,
@@ -482,8 +496,8 @@ def calibrate_coupling(dataset: Any, model: Any, *, amplitude: float | None = No
                                                - dataset.free_frequency.values[i]),
                 "predicted": fit.half_width, "rel_err": (fit.half_width - measured) / measured,
                 "predicted_centre_shift": fit.centre - float(model.frequency(current)),
-                "predicted_own_kappa": own.half_width,
-                "rel_err_own_kappa": (own.half_width - measured) / measured,
+                "predicted_own_kappa": own_width,
+                "rel_err_own_kappa": (own_width - measured) / measured,
                 "formula": formula, "rel_err_formula": (formula - measured) / measured,
                 "compact_drive_frequency": f_e.tolist(), "compact_frequency": means.tolist(),
                 "fitting_point": j == j0})

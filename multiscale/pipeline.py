@@ -10,7 +10,14 @@ same config finds every stage and takes seconds:
    observables and the auto-oscillator fit. A zero-temperature sweep cannot identify the mode
    energy λ from linewidths; for a vortex the Thiele estimate is used instead
    (:meth:`micromag.devices.VortexSTNO.thiele_mode_energy`) and the record says so.
-3. **classify** (:func:`network_stage`, :func:`multiscale.vowel_stage.classify_stage`): copies
+3. **lock** (:func:`lock_stage`, only with a ``[lock]`` table): the device at a DC current
+   inside its window, driven by an RF current (or field) over a few drive frequencies in
+   micromagnetics (:func:`multiscale.lock.run_locking`, each run cached in the store); the
+   Adler fit gives the input coupling κ, magnitude and phase
+   (:func:`multiscale.lock.calibrate_coupling`), added to the calibrated model. The network
+   needs it for source amplitudes in physical units (A, A/m, dBm) and for the circuit's
+   coupling K = −κ I r / R_loop (``classify.network.coupling = 'circuit'``).
+4. **classify** (:func:`network_stage`, :func:`multiscale.vowel_stage.classify_stage`): copies
    of the calibrated device (with the configured device-to-device spread) learn the vowels by
    synchronization, cross-validated over speakers.
 
@@ -21,7 +28,8 @@ mapped onto the calibrated device by :func:`network.plan.adapt_plan` within its 
 window of steady orbits (:func:`calibrated_window`).
 
 Config (TOML, :class:`multiscale.schemas.ChainConfig`): ``[device]`` and ``[sweep]`` as for
-``multiscale sweep``; ``[calibration]``; ``[plan]``; ``[classify.task]``,
+``multiscale sweep``; ``[calibration]``; ``[plan]``; ``[lock]`` as for ``multiscale lock``;
+``[classify.task]``,
 ``[classify.network]``, ``[classify.simulation]``, ``[classify.learning]``,
 ``[classify.output]`` and ``[classify.patterns]`` as for ``multiscale classify``. See
 ``examples/chain_small.toml``.
@@ -51,6 +59,7 @@ __all__ = [
     "ChainResult",
     "SweepStage",
     "CalibrationStage",
+    "LockStage",
     "NetworkStage",
     "load_chain_config",
     "parse_chain_config",
@@ -58,6 +67,7 @@ __all__ = [
     "sweep_stage",
     "calibration_stage",
     "calibrated_window",
+    "lock_stage",
     "network_stage",
     "run_chain",
 ]
@@ -83,6 +93,19 @@ class CalibrationStage:
     calibration: Any
     model: Any
     stderr: dict
+    folder: str
+    reused: bool
+    wall_s: float
+
+
+@dataclass(frozen=True)
+class LockStage:
+    """The injection-locking measurement and the κ it gives (``coupling``: the record of
+    :func:`multiscale.lock.calibrate_coupling` without its model)."""
+
+    model: Any  #: the calibrated model with kappa_current or kappa_field (and its phase)
+    coupling: dict
+    locking: Any  #: the locking Dataset (multiscale.lock.run_locking)
     folder: str
     reused: bool
     wall_s: float
@@ -206,6 +229,37 @@ def calibrated_window(calibration: Any, model: Any) -> tuple[float, float]:
     return float(current[on].min()), float(current[on].max())
 
 
+def lock_stage(config: ChainConfig, model: Any, out: Path, store: Any,
+               engine: str | None = None, scheduler: str | None = None,
+               progress: bool = True) -> LockStage:
+    """κ of the device from micromagnetic injection locking (``config.lock``) into
+    ``out/lock``; the model returned carries it.
+
+    Raises :class:`~multiscale.errors.DeviceError` when no plateau could be fitted.
+    """
+    from multiscale.lock import calibrate_coupling, run_locking
+    from multiscale.store import write_json
+
+    started = time.time()
+    settings = config.lock
+    if engine is not None:
+        settings = dataclasses.replace(settings, engine=engine)
+    result = run_locking(config.device, settings, out=out / "lock", store_root=store.root,
+                         scheduler=scheduler, progress=progress)
+    try:
+        coupling = calibrate_coupling(result.dataset, model)
+    except ValueError as error:
+        raise DeviceError(f"lock: {error}; failed runs: {result.failed or 'none'} (lock."
+                          "amplitudes, lock.detunings, lock.current_densities)") from None
+    record = {k: v for k, v in coupling.items() if k != "model"}
+    record["failed"] = result.failed
+    write_json(record, out / "lock" / "coupling.json")
+    coupling["model"].to_json(out / "lock" / "model.json")
+    return LockStage(model=coupling["model"], coupling=record, locking=result.dataset,
+                     folder=str(out / "lock"), reused=result.computed == 0,
+                     wall_s=time.time() - started)
+
+
 def network_stage(config: ChainConfig, model: Any, calibration: Any, store: Any,
                   progress: bool = True) -> NetworkStage:
     """The vowel network on copies of ``model``, its plan mapped onto the device's window."""
@@ -255,6 +309,7 @@ class ChainResult:
     plan: dict
     stages: dict  #: stage -> {"folder", "reused", "wall_s"}
     wall_s: float
+    coupling: dict | None = None  #: the lock stage's κ record (None without [lock])
 
     @property
     def figures(self) -> dict:
@@ -266,7 +321,8 @@ class ChainResult:
 def run_chain(config: ChainConfig | str | Path | None = None, *, out: str | Path = "run",
               engine: str | None = None, store_root: str | Path | None = None,
               scheduler: str | None = None, progress: bool = True) -> ChainResult:
-    """Run sweep -> calibration -> classify; write Datasets, figures and a report into ``out``.
+    """Run sweep -> calibration -> (lock) -> classify; write Datasets, figures and a report
+    into ``out``.
 
     Parameters
     ----------
@@ -274,7 +330,7 @@ def run_chain(config: ChainConfig | str | Path | None = None, *, out: str | Path
         A :class:`ChainConfig`, a TOML path, or None for the embedded default.
     out
         Output folder: ``report.md`` (read it first), ``info.json``, ``sweep/``,
-        ``calibration/``, ``classify/`` and ``figures/``.
+        ``calibration/``, ``lock/`` (with ``[lock]``), ``classify/`` and ``figures/``.
     engine
         Micromagnetic engine overriding ``sweep.engine``.
     store_root
@@ -300,14 +356,18 @@ def run_chain(config: ChainConfig | str | Path | None = None, *, out: str | Path
                     engine=engine or config.sweep.engine) as record:
         sweep = sweep_stage(config, out, store, engine, scheduler, progress)
         calibration = calibration_stage(config, sweep.dataset, sweep.runs, store)
-        classify = network_stage(config, calibration.model, calibration.calibration, store,
-                                 progress)
+        model, lock = calibration.model, None
+        if config.lock is not None:
+            lock = lock_stage(config, model, out, store, engine, scheduler, progress)
+            model = lock.model
+        classify = network_stage(config, model, calibration.calibration, store, progress)
         for name, stage in (("calibration", calibration), ("classify", classify)):
             shutil.copytree(stage.folder, out / name, dirs_exist_ok=True)
         figures = out / "figures"
         figures.mkdir(exist_ok=True)
         for stage, name in (("calibration", "calibration.png"), ("classify", "response_map.png"),
-                            ("classify", "confusion.png"), ("classify", "training.png")):
+                            ("classify", "confusion.png"), ("classify", "training.png"),
+                            ("lock", "plateau.png")):
             if (out / stage / name).is_file():  # a figure that could not be drawn is missing
                 shutil.copy(out / stage / name, figures / name)
         warning = drawn(lambda: spectra_figure(sweep.dataset, calibration.calibration,
@@ -320,13 +380,15 @@ def run_chain(config: ChainConfig | str | Path | None = None, *, out: str | Path
                       "computed": sweep.computed, "failed": sweep.failed,
                       "wall_s": sweep.wall_s},
             **{name: {"folder": stage.folder, "reused": stage.reused, "wall_s": stage.wall_s}
-               for name, stage in (("calibration", calibration), ("classify", classify))},
+               for name, stage in (("calibration", calibration), ("lock", lock),
+                                   ("classify", classify)) if stage is not None},
         }
         wall = time.time() - started
         result = ChainResult(out=out, timeseries=sweep.dataset,
-                             calibration=calibration.calibration, model=calibration.model,
+                             calibration=calibration.calibration, model=model,
                              results=results, summary=classify.summary,
-                             plan=classify.plan, stages=stages, wall_s=wall)
+                             plan=classify.plan, stages=stages, wall_s=wall,
+                             coupling=None if lock is None else lock.coupling)
         write_report(result, config, calibration.stderr, out / "report.md")
         write_dataset(calibration.calibration, out / "calibration.nc")
         record.note(figures=result.figures, stages=stages,

@@ -74,6 +74,105 @@ def format_quantity(value: float, unit: str) -> str:
     return f"{value:.4g} {unit}"
 
 
+def _drives_section(result: Any, config: Any) -> list[str]:
+    """What the network's source amplitudes F and coupling K (1/s) were made of: κ from the
+    lock stage, the physical source amplitudes, R0 and r of the device, the circuit."""
+    import math
+
+    import numpy as np
+
+    from compact.units import power_dbm
+    from multiscale.schemas import PHYSICAL_SOURCES
+
+    model, summary, network = result.model, result.summary, config.classify.network
+    lines = []
+    coupling = result.coupling
+    if coupling is not None:
+        lock = config.lock
+        unit = "1/(s·A)" if coupling["name"] == "kappa_current" else "1/(s·A/m)"
+        fitting = [p for p in coupling["predictions"] if p["fitting_point"]]
+        lines += [
+            f"Input coupling from micromagnetic injection locking ({lock.drive}, "
+            f"J = {', '.join(f'{j:.3g}' for j in lock.current_densities)} A/m², amplitude "
+            f"{min(lock.amplitudes):g} {'A/m' if lock.drive == 'rf_field' else 'A/m²'}, "
+            f"{len(lock.detunings)} drive frequencies of {format_quantity(lock.duration, 's')}):"
+            f" Δ_lock = " + ", ".join(format_quantity(p["measured"], "Hz") for p in fitting)
+            + f"; **{coupling['name']} = {coupling['kappa']:.4g} ± {coupling['kappa_error']:.2g}"
+            f" {unit}**, phase {coupling['kappa_phase']:.3f} ± "
+            f"{coupling['kappa_phase_error']:.3f} rad. Failed lock runs: "
+            + (", ".join(f"{k} ({v})" for k, v in coupling.get("failed", {}).items())
+               or "none") + ".",
+            "",
+        ]
+    else:
+        lines += ["No `[lock]` table: κ not calibrated in this chain.", ""]
+    amplitudes = summary.get("sources", {}).get("amplitude_1_per_s", [])
+    physical = [name for name in PHYSICAL_SOURCES if getattr(network, name)]
+    window = result.plan.get("current_range_A", network.current_range)
+    middle_current = 0.5 * (window[0] + window[1])
+    lines += [f"| source | physical amplitude | F (1/s) | Δ_lock at "
+              f"{format_quantity(middle_current, 'A')} |", "|---|---|---|---|"]
+    for k, rate in enumerate(amplitudes):
+        if not physical:
+            given = "none: `source_amplitude` given in 1/s (**free, not derived**)"
+        elif physical[0] == "source_field":
+            given = f"RF field {network.source_field[k]:.4g} A/m"
+        elif physical[0] == "source_current":
+            current = network.source_current[k]
+            given = (f"RF current {format_quantity(current, 'A')} "
+                     f"({float(power_dbm(current, network.source_impedance)):.1f} dBm into "
+                     f"{network.source_impedance:g} Ω)")
+        else:
+            given = (f"{network.source_power_dBm[k]:g} dBm into "
+                     f"{network.source_impedance:g} Ω")
+        width = float(model.locking_range(middle_current, rate))
+        lines.append(f"| {'AB'[k] if k < 2 else k} | {given} | {rate:.4g} | "
+                     f"{format_quantity(width, 'Hz')} |")
+    record = summary.get("coupling", {})
+    middle = record.get("middle_of_current_range", {})
+    magnitude = np.asarray(middle.get("magnitude_1_per_s", [[]]), float)
+    phase = np.asarray(middle.get("phase_rad", [[]]), float)
+    lines.append("")
+    if record.get("kind") == "circuit":
+        from network.circuit import emitted_current, load_power
+
+        r = model.resistance_coefficient
+        off = ~np.eye(magnitude.shape[0], dtype=bool)
+        n = magnitude.shape[0]
+        one = np.zeros(n, complex)
+        one[0] = math.sqrt(float(model.stationary_power(middle_current)))  # one at p0, rest off
+        emitted = abs(complex(emitted_current([middle_current] * n, [model.resistance] * n,
+                                              [r] * n, one, record["load_resistance_ohm"])))
+        lines += [
+            f"Each oscillator at {format_quantity(middle_current, 'A')} (p0 = "
+            f"{float(model.stationary_power(middle_current)):.3g}) emits an RF current of "
+            f"{emitted * 1e6:.4g} µA into the loop of {n} devices "
+            f"({float(power_dbm(emitted, record['load_resistance_ohm'])):.1f} dBm, "
+            f"{float(load_power(emitted, record['load_resistance_ohm'])) * 1e9:.3g} nW in the "
+            "load): the physical coupling; through κ_I it becomes K.",
+            "",
+            f"Coupling from the series circuit (`network.circuit`): K_jl = −κ_j I_l r_l / "
+            f"(R_L + Σ R0) with R0 = {model.resistance:.4g} Ω, |r| = {abs(r):.4g} Ω, "
+            f"arg r = {np.angle(r):.3f} rad (calibrated from the sweep's resistance), "
+            f"κ_I above, R_L = {record['load_resistance_ohm']:g} Ω, delay "
+            f"{record['delay_s']:g} s, self-coupling {record['self_coupling']}. At the middle "
+            f"of the current range: |K_jl| (j ≠ l) = "
+            f"{format_quantity(float(magnitude[off].mean()), '1/s')} "
+            f"(range {magnitude[off].min():.3g}–{magnitude[off].max():.3g}), phase "
+            f"{float(np.angle(np.exp(1j * phase[off]).mean())):.3f} rad; "
+            f"|K_jj| = {float(np.diag(magnitude).mean()):.3g} 1/s. Each run uses K at its own "
+            "trained currents (`classify/summary.json`, `coupling.folds`).",
+        ]
+    else:
+        value = float(magnitude.max()) if magnitude.size else math.nan
+        lines += [
+            f"Coupling: free rate {value:.4g} 1/s at phase {network.coupling_phase:g} rad "
+            "(`classify.network.coupling_strength`: **free, not derived**; "
+            "`coupling = 'circuit'` derives it from the device and the circuit).",
+        ]
+    return lines
+
+
 def write_report(result: Any, config: Any, stderr: dict, path: str | Path) -> Path:
     """Write ``report.md`` for a :class:`multiscale.pipeline.ChainResult`."""
     from compact.model import UNITS
@@ -133,7 +232,11 @@ def write_report(result: Any, config: Any, stderr: dict, path: str | Path) -> Pa
         "",
         "![f(I), p(I) and relaxation rate with the fit](figures/calibration.png)",
         "",
-        "## 4. Network: vowels by synchronization",
+        "## 4. Drives and coupling: from device and circuit parameters to rates",
+        "",
+        *_drives_section(result, config),
+        "",
+        "## 5. Network: vowels by synchronization",
         "",
     ]
     if plan.get("adapted"):
@@ -144,8 +247,10 @@ def write_report(result: Any, config: Any, stderr: dict, path: str | Path) -> Pa
             f"{format_quantity(plan['frequency_range_Hz'][0], 'Hz')} to "
             f"{format_quantity(plan['frequency_range_Hz'][1], 'Hz')}"
             f" ({plan.get('branch', 'monotonic')} branch of f(I)); locking half-widths "
-            + ", ".join(format_quantity(w, "Hz") for w in plan["locking_half_width_Hz"])
-            + f" (sources A, B); thermal linewidth at mid-range "
+            + (", ".join(format_quantity(w, "Hz") for w in plan["locking_half_width_Hz"])
+               + " (sources A, B)" if not config.classify.network.physical_sources()
+               else "of the physical sources in section 4")
+            + "; thermal linewidth at mid-range "
             f"{format_quantity(plan['linewidth_mid_Hz'], 'Hz')} at "
             f"{config.classify.network.temperature:g} K; nonlinearity ν = "
             f"{plan['nonlinearity_mid']:.3g}. Synchronization needs the linewidth well below "
@@ -162,7 +267,7 @@ def write_report(result: Any, config: Any, stderr: dict, path: str | Path) -> Pa
         "![accuracy during training](figures/training.png)",
         "![confusion matrix (test)](figures/confusion.png)",
         "",
-        "## 5. Provenance",
+        "## 6. Provenance",
         "",
         "| stage | store folder | reused | wall time (s) |",
         "|---|---|---|---|",

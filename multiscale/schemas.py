@@ -5,8 +5,9 @@
   ``patterns``; :func:`parse_classify`, :func:`load_classify`. :meth:`ClassifyConfig.plan`
   turns it into the :class:`network.plan.FrequencyPlan` of the network, :func:`with_plan` back.
 - ``multiscale run``: :class:`ChainConfig` of ``[device]``, ``[sweep]``
-  (:mod:`multiscale.sweep`), :class:`CalibrationSettings`, :class:`PlanSettings` and
-  ``[classify]``; :func:`parse_chain_config`, :func:`load_chain_config`.
+  (:mod:`multiscale.sweep`), :class:`CalibrationSettings`, :class:`PlanSettings`, the
+  optional ``[lock]`` (:class:`multiscale.lock.LockSettings`: κ for physical drives and the
+  circuit) and ``[classify]``; :func:`parse_chain_config`, :func:`load_chain_config`.
 - ``multiscale study``: :class:`StudySettings` (the ``[study]`` table).
 - ``multiscale reservoir``: :class:`ReservoirConfig`.
 
@@ -253,7 +254,7 @@ def load_classify(path: str | Path) -> ClassifyConfig:
 
 
 # ---------------------------------------------------------------------------- chain
-CHAIN_SECTIONS = ("device", "sweep", "calibration", "plan", "classify")
+CHAIN_SECTIONS = ("device", "sweep", "calibration", "plan", "lock", "classify")
 
 
 @dataclass(frozen=True)
@@ -288,12 +289,16 @@ class ChainConfig:
     calibration: CalibrationSettings
     plan: PlanSettings
     classify: ClassifyConfig
+    lock: Any = None  #: multiscale.lock.LockSettings: calibrate κ in the chain; None: no κ
     raw: dict = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict:
-        return {"device": self.device.to_dict(), "sweep": to_dict(self.sweep),
-                "calibration": to_dict(self.calibration), "plan": to_dict(self.plan),
-                "classify": to_dict(self.classify)}
+        record = {"device": self.device.to_dict(), "sweep": to_dict(self.sweep),
+                  "calibration": to_dict(self.calibration), "plan": to_dict(self.plan),
+                  "classify": to_dict(self.classify)}
+        if self.lock is not None:  # configs without [lock] keep their store keys
+            record["lock"] = to_dict(self.lock)
+        return record
 
 
 def default_config_path() -> Path:
@@ -320,7 +325,35 @@ def parse_chain_config(data: dict, overrides: dict | None = None) -> ChainConfig
     calibration = parse(CalibrationSettings, data.get("calibration", {}), where="calibration")
     plan = parse(PlanSettings, data.get("plan", {}), where="plan")
     classify = parse_classify(data.get("classify", {}))
-    return ChainConfig(device, sweep, calibration, plan, classify, raw=data)
+    lock = None
+    if "lock" in data:
+        from multiscale.lock import LockSettings
+
+        lock = parse(LockSettings, data["lock"], where="lock")
+    _check_drives(classify.network, lock)
+    return ChainConfig(device, sweep, calibration, plan, classify, lock=lock, raw=data)
+
+
+def _check_drives(network: Network, lock: Any) -> None:
+    """A chain whose network needs a κ (physical sources, the circuit) calibrates it: the
+    ``[lock]`` drive must be the one they use."""
+    needs = {}
+    if network.coupling == "circuit":
+        needs["rf_current"] = "classify.network.coupling = 'circuit'"
+    for name in PHYSICAL_SOURCES:
+        if getattr(network, name):
+            drive = "rf_field" if name == "source_field" else "rf_current"
+            needs.setdefault(drive, f"classify.network.{name} = {getattr(network, name)}")
+    if len(needs) > 1:
+        fail("classify.network.source_field", network.source_field,
+             "empty with coupling = 'circuit': the chain calibrates one drive, and the circuit "
+             "needs kappa_current (give the sources as source_current or source_power_dBm)")
+    for drive, reason in needs.items():
+        if lock is None:
+            raise InputError(f"lock: required section is missing: {reason} needs the "
+                             f"device's kappa, calibrated by [lock] with drive = '{drive}'")
+        if lock.drive != drive:
+            fail("lock.drive", lock.drive, f"'{drive}' for {reason}")
 
 
 def load_chain_config(path: str | Path | None = None) -> ChainConfig:

@@ -59,7 +59,7 @@ __all__ = ["StudySettings", "Study", "load_study", "parse_study", "check_points"
            "evaluate_point", "plot_study", "MODEL_KEYS", "NETWORK_KEYS"]
 
 MODEL_KEYS = ("f0", "N", "df_dI", "gamma_g", "Q", "I_th", "mode_energy", "resistance",
-              "resistance_amplitude", "kappa_current")
+              "resistance_amplitude", "kappa_current", "kappa_field")
 NETWORK_KEYS = ("temperature", "spread", "coupling_strength", "coupling_phase", "device_seed",
                 "load_resistance")
 UNITS = {"f0": "Hz", "N": "Hz", "df_dI": "Hz/A", "gamma_g": "1/s", "Q": "1", "I_th": "A",
@@ -67,7 +67,8 @@ UNITS = {"f0": "Hz", "N": "Hz", "df_dI": "Hz/A", "gamma_g": "1/s", "Q": "1", "I_
          "coupling_phase": "rad", "device_seed": "1", "damping": "1", "alpha": "1",
          "Ms": "A/m", "A": "J/m", "diameter": "m", "thickness": "m", "P": "1",
          "resistance": "ohm", "resistance_amplitude": "ohm", "kappa_current": "1/(s A)",
-         "load_resistance": "ohm"}
+         "kappa_field": "1/(s A/m)", "load_resistance": "ohm", "resistance_change": "ohm",
+         "resistance_P": "ohm"}
 SECTIONS = ("study", "classify")
 
 
@@ -257,9 +258,10 @@ def evaluate_point(task: dict) -> dict:
                 result.update(
                     accuracy_train=trained.accuracy_train,
                     accuracy_test=trained.accuracy_test,
+                    coupling_magnitude=_mutual_coupling(trained.network.coupling),
                     linewidth=float(hot.linewidth(mid)),
                     locking_half_width=float(model.locking_range(
-                        mid, classify.network.source_amplitude[0])),
+                        mid, trained.network.source_amplitude[0])),
                     **{k: getattr(model, k) for k in MODEL_KEYS})
         except DeviceError as error:  # this point has no working network: a result, NaN
             result.update(accuracy_train=math.nan, accuracy_test=math.nan, error=str(error))
@@ -279,12 +281,28 @@ def _chain_tail(task: dict, store: Any) -> dict:
         config, classify=_network_overrides(config.classify, task["network"]))
     timeseries = xr.load_dataset(Path(task["sweep"]) / "timeseries.nc", engine="h5netcdf")
     calibration = calibration_stage(config, timeseries, task["runs"], store)
-    classify = network_stage(config, calibration.model, calibration.calibration, store,
-                             progress=False)
     model = calibration.model
+    if config.lock is not None:  # κ from the lock runs made before this task
+        if task.get("model") is None:
+            raise DeviceError("lock: no input coupling could be measured for this device")
+        from compact.model import AutoOscillator
+
+        model = AutoOscillator.from_dict(task["model"])
+    classify = network_stage(config, model, calibration.calibration, store, progress=False)
     return {"accuracy_train": classify.summary["accuracy_train"],
             "accuracy_test": classify.summary["accuracy_test"],
+            "coupling_magnitude": _mutual_coupling(
+                classify.summary["coupling"]["middle_of_current_range"]["magnitude_1_per_s"]),
             **{k: getattr(model, k) for k in MODEL_KEYS}}
+
+
+def _mutual_coupling(coupling: Any) -> float:
+    """Mean |K_jl| (j ≠ l, 1/s) of a coupling matrix (complex, or its magnitudes)."""
+    import numpy as np
+
+    magnitude = np.abs(np.asarray(coupling))
+    off = ~np.eye(magnitude.shape[0], dtype=bool)
+    return float(magnitude[off].mean()) if off.any() else math.nan
 
 
 # ---------------------------------------------------------------------------- the study
@@ -347,15 +365,35 @@ def _chain_task(study: Study, point: dict, store: Any, client: Any, out: Path,
     result = run_sweep(config.device, config.sweep, out=folder, store_root=store.root,
                        scheduler=client.scheduler.address, progress=progress)
     info = json.loads((folder / "info.json").read_text())
+    runs = sorted(Path(p).name for p in info["runs"].values())
     overrides = {k: v for k, v in point.items() if k not in NETWORK_KEYS}
     network = {k: v for k, v in point.items() if k in NETWORK_KEYS}
-    inputs = {"kind": "study-point", "level": "chain", "device": device,
-              "sweep_runs": sorted(Path(p).name for p in info["runs"].values()),
+    inputs = {"kind": "study-point", "level": "chain", "device": device, "sweep_runs": runs,
               "config": config.to_dict()}
+    task = {"store": str(store.root), "inputs": inputs, "point": point, "chain": config.raw,
+            "overrides": overrides, "network": network, "sweep": str(folder), "runs": runs}
+    if config.lock is not None and result.dataset is not None:
+        # κ by injection locking, its runs spread over the study's workers like the sweep's
+        task["model"] = _locked_model(config, result.dataset, runs, store, client,
+                                      out / "locks" / folder.name, progress)
+        inputs["model"] = task["model"]
     del result
-    return {"store": str(store.root), "inputs": inputs, "point": point, "chain": config.raw,
-            "overrides": overrides, "network": network, "sweep": str(folder),
-            "runs": sorted(Path(p).name for p in info["runs"].values())}
+    return task
+
+
+def _locked_model(config: Any, timeseries: Any, runs: list[str], store: Any, client: Any,
+                  out: Path, progress: bool) -> dict | None:
+    """The calibrated model of a chain point with the κ of its ``[lock]`` table (None when the
+    device cannot be calibrated or locked: the point's task then reports why)."""
+    from multiscale.pipeline import calibration_stage, lock_stage
+
+    try:
+        calibration = calibration_stage(config, timeseries, runs, store)
+        locked = lock_stage(config, calibration.model, out, store,
+                            scheduler=client.scheduler.address, progress=progress)
+    except DeviceError:
+        return None
+    return locked.model.to_dict()
 
 
 VARIABLES = {"accuracy_test": ("1", "test accuracy (mean over folds)"),
@@ -365,7 +403,11 @@ VARIABLES = {"accuracy_test": ("1", "test accuracy (mean over folds)"),
              "Q": ("1", "nonlinear damping"), "df_dI": ("Hz/A", "current tuning"),
              "mode_energy": ("J", "mode energy"),
              "linewidth": ("Hz", "thermal linewidth at mid current range"),
-             "locking_half_width": ("Hz", "locking half-width to source A at mid range")}
+             "locking_half_width": ("Hz", "locking half-width to source A at mid range"),
+             "coupling_magnitude": ("1/s", "mean |K_jl|, j != l, at mid current range"),
+             "kappa_current": ("1/(s A)", "input coupling of an RF current"),
+             "kappa_field": ("1/(s A/m)", "input coupling of an RF field"),
+             "resistance_amplitude": ("ohm", "|r|, resistance oscillation per unit amplitude")}
 
 
 def study_dataset(study: Study, results: list[dict]):
@@ -378,6 +420,8 @@ def study_dataset(study: Study, results: list[dict]):
              else [len(results)])
     data = {}
     for var, (unit, long_name) in VARIABLES.items():
+        if var in names:  # a swept parameter is a coordinate
+            continue
         values = np.array([float(r.get(var, np.nan)) if r is not None else np.nan
                            for r in results]).reshape(shape)
         if np.all(np.isnan(values)) and var not in ("accuracy_test", "accuracy_train"):

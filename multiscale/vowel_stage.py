@@ -83,6 +83,7 @@ class ClassifyResult:
             "n_samples": len(self.samples),
             "oscillators": [o.to_dict() for o in self.network.oscillators],
             "coupling": self._coupling(),
+            "sources": {"amplitude_1_per_s": [float(a) for a in self.network.source_amplitude]},
         }
         if self.baselines:
             summary["baselines"] = [

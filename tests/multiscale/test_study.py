@@ -293,3 +293,53 @@ def test_the_circuit_study_example_loads_with_its_assumed_device():
     # the example's claim: at 6 mA and R_L = 50 ohm it is the default free coupling 3e5 1/s
     k = 5.625e8 * 6e-3 * model.resistance_amplitude / (50.0 + 4 * model.resistance)
     assert k == pytest.approx(3e5, rel=1e-12)
+
+
+def test_a_calibrated_circuit_point_records_the_coupling_it_derived(tmp_path):
+    """A compact point of examples/study_circuit_calibrated.toml (the chain's calibrated
+    device, sources as RF currents, K from the circuit) records |K_jl| = κ_I I |r| / (R_L +
+    4 R0) at the middle of the current range and the locking half-width of source A's
+    F = κ_I I_A, for the point's |r| and R_L (a short training run: one fold, one epoch)."""
+    from multiscale.config import to_dict
+    from multiscale.store import Store
+    from multiscale.study import _compact_point, evaluate_point, load_study, parse_classify
+
+    study = load_study(Path(__file__).parents[2] / "examples" / "study_circuit_calibrated.toml")
+    point = {"resistance_amplitude": 13.38, "load_resistance": 450.0}
+    model, classify = _compact_point(study, point)
+    data = to_dict(classify)
+    data["task"]["run_folds"] = [0]
+    data["learning"].update(epochs=1, batch_size=64)
+    data["output"].update(baselines=False, response_map_grid=8)
+    classify = parse_classify(data)
+    task = {"store": str(Store(tmp_path / "store").root), "point": point,
+            "inputs": {"kind": "test", "point": point}, "model": model.to_dict(),
+            "classify": to_dict(classify)}
+    result = evaluate_point(task)
+    assert result["error"] is None and 0 <= result["accuracy_test"] <= 1
+    mid = sum(classify.network.current_range) / 2
+    expected = model.kappa_current * mid * 13.38 / (450.0 + 4 * model.resistance)
+    assert result["coupling_magnitude"] == pytest.approx(expected, rel=1e-9)
+    assert result["resistance_amplitude"] == 13.38
+    assert result["locking_half_width"] == pytest.approx(
+        float(model.locking_range(mid, model.kappa_current * 0.46e-3)), rel=1e-9)
+
+
+def test_a_chain_point_with_a_lock_table_measures_its_kappa_first(tmp_path):
+    """Chain level with [lock]: before the point's task, the study calibrates the device and
+    locks it to an RF field in micromagnetics (its runs on the study's workers, like the
+    sweep's); the point's network uses that κ_H for its sources, and the Dataset records it."""
+    root = Path(__file__).parents[2]
+    chain = tmp_path / "chain.toml"
+    chain.write_text((root / "examples" / "chain_tiny.toml").read_text().replace(
+        "[classify.network]\n", (DATA / "tiny_lock.toml").read_text(), 1))
+    config = tmp_path / "study.toml"
+    config.write_text(f'[study]\nlevel = "chain"\nchain = "{chain}"\n\n'
+                      "[study.grid]\nspread = [0.0005]\n")
+    done = _cli("study", config, "--workers", "2", "--out", tmp_path / "out", "--quiet")
+    assert done.returncode == 0, done.stderr[-2000:]
+    [coupling] = (tmp_path / "out" / "locks").glob("*/lock/coupling.json")
+    kappa = json.loads(coupling.read_text())["kappa"]
+    ds = xr.load_dataset(tmp_path / "out" / "study.nc", engine="h5netcdf")
+    assert kappa > 0 and float(ds["kappa_field"].values[0]) == pytest.approx(kappa, rel=1e-12)
+    assert np.isfinite(ds["accuracy_test"].values).all()
