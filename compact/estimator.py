@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import xarray as xr
 from sklearn.base import BaseEstimator
@@ -52,6 +54,9 @@ class AutoOscillatorFit(BaseEstimator):
         (1/s) over ``current`` (data - fit).
     calibration_ : xarray.Dataset
         The calibration Dataset of DESIGN.md with the fit.
+    warnings_ : list of str
+        What to know before trusting the fit (:func:`compact.fit.fit_warnings`: a threshold
+        extrapolated far below the currents, or poorly fixed); empty when nothing.
     """
 
     def __init__(
@@ -91,6 +96,7 @@ class AutoOscillatorFit(BaseEstimator):
         self.stderr_ = {name: float(calibration["stderr"].sel(parameter=name))
                         for name in PARAMETERS}
         self.covariance_ = calibration["covariance"]
+        self.warnings_ = json.loads(calibration.attrs.get("warnings", "[]"))
         self.residuals_ = calibration[
             ["frequency_residual", "power_residual", "relaxation_rate_residual"]
         ]

@@ -39,7 +39,7 @@ from compact import rates
 from compact.model import UNITS, AutoOscillator
 from compact.resistance import resistance_parameters
 
-__all__ = ["PARAMETERS", "fit_calibration", "model_from_calibration"]
+__all__ = ["PARAMETERS", "fit_calibration", "fit_warnings", "model_from_calibration"]
 
 PARAMETERS = ("f0", "N", "df_dI", "gamma_g", "Q", "I_th", "mode_energy")
 
@@ -85,6 +85,28 @@ def _linear_fit(design: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarr
     gram = (design / scale).T @ (design / scale)
     cov = np.linalg.pinv(gram) * sigma2 / np.outer(scale, scale)
     return coef, cov
+
+
+#: the fitted threshold is an extrapolation when the lowest oscillating current is more than
+#: this many times above it: p0 = (ζ - 1)/(ζ + Q) then hardly depends on I_th
+THRESHOLD_BRACKET = 3.0
+
+
+def fit_warnings(oscillating_current, model: AutoOscillator, threshold_error: float) -> list:
+    """What a user must know before trusting a fit (empty when nothing): a threshold far below
+    every oscillating current (A), or one whose standard error exceeds half of it."""
+    warnings = []
+    lowest = float(np.min(np.abs(oscillating_current)))
+    threshold = abs(model.I_th)
+    if threshold > 0 and lowest > THRESHOLD_BRACKET * threshold:
+        warnings.append(
+            f"I_th = {model.I_th:.4g} A is extrapolated: the lowest oscillating current, "
+            f"{lowest:.4g} A in magnitude, is {lowest / threshold:.3g} times above it "
+            f"(Q = {model.Q:.4g}); add currents nearer the threshold")
+    if np.isfinite(threshold_error) and threshold_error > 0.5 * abs(model.I_th):
+        warnings.append(f"I_th = {model.I_th:.4g} A is poorly fixed: standard error "
+                        f"{threshold_error:.2g} A")
+    return warnings
 
 
 def fit_calibration(
@@ -241,6 +263,7 @@ def fit_calibration(
         corr = cov[idx["N"], idx["df_dI"]] / (stderr[idx["N"]] * stderr[idx["df_dI"]])
     out.attrs.update({
         "model": model.to_json(),
+        "warnings": json.dumps(fit_warnings(current[use], model, stderr[idx["I_th"]])),
         "fit_df_dI": int(fit_df_dI),
         "mode_energy_identified": int(identified),
         "n_oscillating": int(use.sum()),

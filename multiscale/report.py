@@ -7,6 +7,7 @@ where every stage lives in the provenance store.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -229,6 +230,7 @@ def write_report(result: Any, config: Any, stderr: dict, path: str | Path) -> Pa
         f"{int(cal['oscillating'].sum())} of {cal.sizes['current']} currents oscillate; mode "
         f"energy from: {cal.attrs.get('mode_energy_source', 'fit')} (a zero-temperature sweep "
         "has no linewidth; 'thiele' is λ = π Ms L ω R²/γ of the vortex core).",
+        *[f"**Warning:** {text}." for text in json.loads(cal.attrs.get("warnings", "[]"))],
         "",
         "![f(I), p(I) and relaxation rate with the fit](figures/calibration.png)",
         "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 HELP = ("fit the auto-oscillator model (f0, N, df_dI, gamma_g, Q, I_th) to a time-series "
@@ -84,10 +85,12 @@ def run(args: argparse.Namespace) -> int:
                         "calibration.png")
         figures = {"f0_Hz": model.f0, "N_Hz": model.N, "I_th_A": model.I_th, "Q": model.Q,
                    "gamma_g_per_s": model.gamma_g, "df_dI_Hz_per_A": model.df_dI}
-        record.note(figures=figures, stderr=estimator.stderr_,
+        record.note(figures=figures, stderr=estimator.stderr_, warnings=estimator.warnings_,
                     files=["calibration.nc", "model.json"] + ([] if warning else
                                                               ["calibration.png"]),
                     figure_warnings=[warning] if warning else [])
+    for text in estimator.warnings_:
+        print(f"warning: calibration: {text}", file=sys.stderr)
     cal = calibration
     print(f"calibrated {source} ({cal.attrs['mode']} mapping): "
           f"{cal.attrs['n_oscillating']} of {cal.sizes['current']} currents oscillate")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 
 from micromag.engines.registry import ENGINE_NAMES
 
@@ -35,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
     for name, stage in result.stages.items():
         state = "found in the store" if stage["reused"] else "computed"
         print(f"{name:12s} {state:18s} {stage['wall_s']:8.1f} s  {stage['folder']}")
+    for text in json.loads(result.calibration.attrs.get("warnings", "[]")):
+        print(f"warning: calibration: {text}", file=sys.stderr)
     print(f"report: {result.out / 'report.md'}")
     figures = result.figures
     print_figures(wall_s=round(figures["wall_s"], 2), f0_Hz=figures["f0_Hz"],

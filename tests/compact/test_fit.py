@@ -65,6 +65,18 @@ def test_textbook_model_without_current_tuning():
     assert np.isnan(float(calibration.stderr.sel(parameter="mode_energy")))
 
 
+def test_a_threshold_far_below_every_current_is_fitted_with_a_warning():
+    """Exact data fix I_th exactly wherever it lies, but a user measuring real devices gets
+    the threshold only by extrapolation when no current comes near it: the fit says so
+    (a sweep of examples/circuit_vortex.toml at 1.5-2.0e11 A/m^2 only returned I_th = 5 uA
+    and Q = 1670 with no word of it)."""
+    assert fit_calibration(exact_observables(MODEL, CURRENTS)).attrs["warnings"] == "[]"
+    far = AutoOscillator(**{**MODEL.__dict__, "I_th": -0.25e-3})  # lowest current 4x above
+    estimator = AutoOscillatorFit().fit(exact_observables(far, CURRENTS))
+    [warning] = estimator.warnings_
+    assert "I_th = -0.00025 A is extrapolated" in warning and "4 times above it" in warning
+
+
 def test_too_little_to_fit_is_an_error():
     below = exact_observables(MODEL, np.linspace(-0.5e-3, -1.9e-3, 6))
     with pytest.raises(ValueError, match="only 0 oscillating"):
