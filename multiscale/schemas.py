@@ -69,7 +69,8 @@ class Network:
                               "(network.circuit; needs a model with its resistance, r and "
                               "kappa_current)")
     load_resistance: float = spec(50.0, unit="ohm", ge=0, help="with coupling = 'circuit': "
-                                  "the load closing the RF loop")
+                                  "the load closing the RF loop (default 50 ohm: ASSUMED, the "
+                                  "RF line of a measurement; Romera 2018 does not give it)")
     circuit_delay: float = spec(0.0, unit="s", ge=0, help="with coupling = 'circuit': delay "
                                 "between the oscillators")
     self_coupling: bool = spec(True, help="with coupling = 'circuit': each oscillator also "
