@@ -41,6 +41,11 @@ __all__ = [
 
 #: cells at most this many exchange lengths wide resolve the magnetisation (else a warning)
 MAX_CELL_EXCHANGE_LENGTHS = 1.5
+#: upper bounds of the material parameters: FeCo, the largest Ms known, has 1.9e6 A/m; the
+#: exchange stiffness of ferromagnets is ~1e-12 to 3e-11 J/m
+MAX_MS, MAX_EXCHANGE = 1.0e7, 1.0e-9
+#: the most cells a device's mesh may have (a 4096 x 4096 film: ~1 GiB per field array set)
+MAX_CELLS = 4096 * 4096
 #: Guslienko's thin-disk gyrotropic stiffness prefactor 5/(9 pi) (J. Appl. Phys. 91, 8037)
 GUSLIENKO_PREFACTOR = 5.0 / (9.0 * math.pi)
 
@@ -78,6 +83,16 @@ class _Pillar:
                        f"the free layer must be ONE cell thick along z (cell_z = thickness = "
                        f"{self.thickness} m): the Slonczewski torque uses the cell edge along "
                        "the current as the layer thickness")
+        for key, bound, unit, why in (("Ms", MAX_MS, "A/m", "FeCo, the largest, has 1.9e6"),
+                                      ("A", MAX_EXCHANGE, "J/m", "ferromagnets: 1e-12-3e-11")):
+            if getattr(self, key) > bound:
+                raise _bad(name, key, getattr(self, key), f"must be <= {bound:g} {unit} ({why})")
+        lx, ly = self._extent_xy()
+        cells = (lx / self.cell_size) * (ly / self.cell_size)  # float: no overflow
+        if cells > MAX_CELLS:
+            raise _bad(name, "cell_size", self.cell_size,
+                       f"the mesh of {lx:.3g} m x {ly:.3g} m would have {cells:.3g} cells; at "
+                       f"most {MAX_CELLS} (larger cells, or a smaller device)")
         if not 0 <= self.P <= 1:
             raise _bad(name, "P", self.P, "spin polarization must be in [0, 1]")
         if not self.Lambda >= 1:
@@ -299,7 +314,8 @@ class VortexSTNO(_Pillar):
     kind = "vortex"
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.diameter, int | float) and self.diameter > 0):
+        if not (isinstance(self.diameter, int | float) and math.isfinite(self.diameter)
+                and self.diameter > 0):
             raise _bad("VortexSTNO", "diameter", self.diameter, "must be > 0")
         self._check_common()
         for key in ("chirality", "core_polarity"):
@@ -409,7 +425,7 @@ class MTJOscillator(_Pillar):
     def __post_init__(self) -> None:
         for key in ("length", "width"):
             value = getattr(self, key)
-            if not (isinstance(value, int | float) and value > 0):
+            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
                 raise _bad("MTJOscillator", key, value, "must be > 0")
         if self.shape not in ("ellipse", "rectangle"):
             raise _bad("MTJOscillator", "shape", self.shape, "allowed: ellipse, rectangle")

@@ -49,6 +49,11 @@ class Task:
     seed: int = spec(0, ge=0, help="seed of the fold split, training order and noise")
     data: str = spec("", help="Hillenbrand data folder or file; '' = the default search")
 
+    def __post_init__(self) -> None:
+        if len(self.vowels) < 2 or len(set(self.vowels)) != len(self.vowels):
+            fail("task.vowels", self.vowels, "needs at least two different Hillenbrand vowel "
+                 f"codes (e.g. {list(VOWELS_7)})")
+
 
 #: The network keys that give the sources' amplitudes in physical units.
 PHYSICAL_SOURCES = ("source_field", "source_current", "source_power_dBm")

@@ -119,10 +119,14 @@ def parse_study(data: dict, base: Path | None = None) -> Study:
         chain = load_chain_config(path)
         allowed = (*[f.name for f in dataclasses.fields(chain.device)], *NETWORK_KEYS)
     for name in names:
+        where = "study.grid" if settings.grid else "study.points"
         if name not in allowed:
-            where = "study.grid" if settings.grid else "study.points"
             fail(f"{where}.{name}", name, f"unknown parameter at level {settings.level!r}; "
                  f"allowed: {sorted(allowed)}")
+        values = (settings.grid[name] if settings.grid
+                  else [point[name] for point in settings.points])
+        if name == "device_seed" and any(float(v) != int(v) or v < 0 for v in values):
+            fail(f"{where}.device_seed", values, "must be integers >= 0 (seeds)")
     study = Study(settings, classify, chain, model)
     if settings.level == "chain":  # every device must parse before anything runs
         for point in study.point_values():

@@ -26,6 +26,7 @@ from multiscale.config import fail
 from multiscale.errors import InputError, NetworkPlanError
 from multiscale.schemas import PHYSICAL_SOURCES, ClassifyConfig
 from network.plan import PlanError
+from network.vowels import NetworkDiverged
 
 __all__ = ["VowelTask", "ClassifyResult", "vowel_task", "oscillators_for", "network_for",
            "classify_stage"]
@@ -223,10 +224,15 @@ def classify_stage(config: ClassifyConfig, models: Sequence[Any] | None = None,
     total = sum(int(np.sum(task.folds != k)) for k in run_folds) * learning.epochs
     with tqdm(total=total, desc="training", unit="sample", disable=not progress,
               leave=False) as bar:
-        results = tuple(experiment.cross_validate(
-            network, task.samples, task.folds, run_folds=run_folds, epochs=learning.epochs,
-            rule=task.rule, decay=learning.decay, batch_size=learning.batch_size,
-            seed=config.task.seed, progress=bar.update))
+        try:
+            results = tuple(experiment.cross_validate(
+                network, task.samples, task.folds, run_folds=run_folds,
+                epochs=learning.epochs, rule=task.rule, decay=learning.decay,
+                batch_size=learning.batch_size, seed=config.task.seed, progress=bar.update))
+        except NetworkDiverged as error:
+            raise NetworkPlanError(
+                f"{_prefix(where)}network (coupling_strength, source_amplitude or their "
+                f"physical sources) and {_prefix(where)}simulation.step: {error}") from None
     samples = task.samples
     labels = samples.label[np.concatenate([r.test_index for r in results])]
     confusion = experiment.confusion_matrix(

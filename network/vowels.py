@@ -45,6 +45,7 @@ __all__ = [
     "vowel_samples",
     "speaker_folds",
     "SyncNetwork",
+    "NetworkDiverged",
     "build_network",
     "default_network",
     "initial_currents",
@@ -143,6 +144,11 @@ def speaker_folds(speakers: np.ndarray, n_folds: int = 5, seed: int = 0) -> np.n
     return np.array([fold_of[s] for s in speakers])
 
 
+class NetworkDiverged(ArithmeticError):
+    """A network run gave non-finite frequencies: its rates (coupling, sources) are too
+    large for its integration step, or unphysical."""
+
+
 @dataclass(frozen=True)
 class SyncNetwork:
     """Everything fixed about the network; only ``currents`` are trained.
@@ -189,6 +195,14 @@ class SyncNetwork:
             readout_window=self.readout_window,
             step=self.step, seed=seed, pairs=False,
         )
+        if np.isnan(response.frequency).any():  # a phase that stops at 0 gives 0, not NaN
+            coupling = np.abs(self.coupling_at(currents)).max(initial=0.0)
+            raise NetworkDiverged(
+                f"the integration diverged (NaN frequencies) with step = {self.step:g} s, "
+                f"|K| up to {coupling:.3g} 1/s and sources F = "
+                f"{', '.join(f'{a:.3g}' for a in self.source_amplitude)} 1/s: these rates "
+                "times the step must stay well below 1, and far below the oscillators' "
+                "frequencies")
         locked = locked_to_sources(response, self.tolerance, self.max_slip)
         return self.table.decode(locked), locked, response
 

@@ -30,6 +30,11 @@ sampling_interval = 10e-12
     ("cell_size = 50e-9", "no cell centre lies inside the device"),
     ("colour = 1", "device.colour"),
     ("chirality = 3", "device.chirality = 3"),
+    # extreme values that passed validation and ended in OverflowError tracebacks
+    ("Ms = 1e300", "VortexSTNO.Ms = 1e+300: must be <= 1e+07 A/m"),
+    ("A = 1e300", "VortexSTNO.A = 1e+300: must be <= 1e-09 J/m"),
+    ("diameter = 1e300", "would have inf cells; at most 16777216"),
+    ("diameter = 1e-3", "would have 4e+10 cells"),
 ])
 def test_bad_device_config_exits_2(tmp_path, capsys, change, message):
     config = tmp_path / "bad.toml"

@@ -133,6 +133,9 @@ def test_a_killed_study_resumes_with_only_the_missing_points(uninterrupted, tmp_
         (("run_folds = [0]", "run_folds = [0]\nfolds = 60"), "classify.task.folds = 60"),
         (("run_folds = [0]", "run_folds = [0]\nvowels = [\"iy\", \"xx\"]"),
          "classify.task"),
+        # a seed is an integer: 0.5 was silently truncated while the Dataset listed 0.5
+        (("temperature = [0.0, 600.0]", "device_seed = [0.5, 1.5]"),
+         "study.grid.device_seed = [0.5, 1.5]: must be integers"),
     ],
 )
 def test_bad_study_configs_exit_2_naming_the_key(tmp_path, change, key):

@@ -22,7 +22,23 @@ def test_bad_config_names_the_key(tmp_path, capsys):
     config.write_text("[network]\nn_oscillators = 5\n")  # the default table is for 4
     assert main(["classify", str(config), "--out", str(tmp_path / "out")]) == 2
     assert "network.n_oscillators = 5" in capsys.readouterr().err
+    config.write_text("[task]\nvowels = []\n")  # was "patterns: no class has a pattern"
+    assert main(["classify", str(config), "--out", str(tmp_path / "out")]) == 2
+    assert "task.vowels = []: needs at least two" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()  # refused before anything is written
+
+
+def test_rates_that_make_the_integration_diverge_are_an_error_not_chance(tmp_path, capsys):
+    """coupling_strength = 1e300 1/s passed validation and the run exited 0 at chance with
+    every frequency NaN; it is now exit 2 naming the keys and the step (the first batch
+    diverges, so this is quick)."""
+    config = tmp_path / "huge.toml"
+    config.write_text("[task]\nrun_folds = [0]\n[network]\ncoupling_strength = 1e300\n"
+                      "[learning]\nepochs = 1\n[output]\nbaselines = false\n")
+    assert main(["classify", str(config), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "diverged" in err and "coupling_strength" in err and "simulation.step" in err
+    assert "Traceback" not in err
 
 
 def test_tiny_run_writes_results(tmp_path, capsys):
