@@ -107,13 +107,19 @@ class _Pillar:
         if not self.magnetic_volume_mask.any():
             raise _bad(name, "cell_size", self.cell_size,
                        "no cell centre lies inside the device: use smaller cells")
+        warning = self.resolution_warning()
+        if warning:
+            warnings.warn(warning, UserWarning, stacklevel=3)
+
+    def resolution_warning(self) -> str | None:
+        """Why the mesh does not resolve the magnetisation (cells wider than
+        :data:`MAX_CELL_EXCHANGE_LENGTHS` exchange lengths), or None."""
         l_ex = exchange_length(self.A, self.Ms)
-        if self.cell_size > MAX_CELL_EXCHANGE_LENGTHS * l_ex:
-            warnings.warn(
-                f"{name}.cell_size = {self.cell_size:.3g} m exceeds "
-                f"{MAX_CELL_EXCHANGE_LENGTHS:g} exchange lengths "
-                f"(l_ex = {l_ex:.3g} m): the magnetisation is not resolved",
-                UserWarning, stacklevel=3)
+        if self.cell_size <= MAX_CELL_EXCHANGE_LENGTHS * l_ex:
+            return None
+        return (f"{type(self).__name__}.cell_size = {self.cell_size:.3g} m exceeds "
+                f"{MAX_CELL_EXCHANGE_LENGTHS:g} exchange lengths (l_ex = {l_ex:.3g} m): the "
+                "magnetisation is not resolved")
 
     # geometry -------------------------------------------------------------------------------
     def _extent_xy(self) -> tuple[float, float]:

@@ -324,6 +324,8 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
     datasets = [xr.load_dataset(folders[J] / "timeseries.nc", engine="h5netcdf")
                 for J in sorted(folders)]
     core_lost = [J for J, ds in zip(sorted(folders), datasets, strict=True) if _core_lost(ds)]
+    resolution = getattr(device, "resolution_warning", lambda: None)()
+    device_warnings = [resolution] if resolution else []
     if datasets:
         # runs that stopped once steady are shorter: NaN after their end (join="outer")
         dataset = xr.concat(datasets, dim="current", combine_attrs="drop_conflicts",
@@ -337,6 +339,7 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
             dataset.attrs.pop(key, None)
         dataset.attrs["failed_current_densities"] = np.array(sorted(failed), dtype=float)
         dataset.attrs["core_lost_current_densities"] = np.array(core_lost, dtype=float)
+        dataset.attrs["warnings"] = json.dumps(device_warnings)
         dataset.attrs["created"] = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
         write_dataset(dataset, out / "timeseries.nc")
     else:
@@ -346,7 +349,8 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
                 "engine_version": version, "computed": len(pending) - len(failed),
                 "reused": reused, "failed": {str(k): v for k, v in failed.items()},
                 "runs": {str(k): str(v) for k, v in folders.items()}, "wall_s": wall,
-                "core_lost": core_lost, "success": not failed}, out / "info.json")
+                "core_lost": core_lost, "warnings": device_warnings, "success": not failed},
+               out / "info.json")
     return SweepResult(dataset, len(pending) - len(failed), reused, failed, wall, core_lost)
 
 

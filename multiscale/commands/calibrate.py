@@ -65,12 +65,18 @@ def run(args: argparse.Namespace) -> int:
     if not (args.power_floor > 0):
         raise InputError(f"--power-floor = {args.power_floor!r}: must be > 0")
     ds = _load(source)
+    seed = ds.attrs.get("seed")
+    if seed is not None:
+        try:
+            seed = int(seed)
+        except (TypeError, ValueError):
+            raise InputError(f"{source}: attribute seed = {seed!r}: must be an integer (the "
+                             "seed of the run that made the time series)") from None
     out = output_folder(args.out)  # after the checks: a refused input leaves no folder
     inputs = {"kind": "calibrate", "timeseries": str(source.resolve()),
               "timeseries_sha256": _sha256(source), "mode": args.mode,
               "power_floor": args.power_floor, "fit_df_dI": args.fit_df_dI}
-    seed = ds.attrs.get("seed")
-    with record_run(out, inputs, seed=None if seed is None else int(seed)) as record:
+    with record_run(out, inputs, seed=seed) as record:
         try:
             estimator = AutoOscillatorFit(mode=args.mode, power_floor=args.power_floor,
                                           fit_df_dI=args.fit_df_dI).fit(ds)

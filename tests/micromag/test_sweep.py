@@ -158,3 +158,25 @@ def test_a_lost_vortex_core_is_counted_not_a_silent_success(tmp_path, capsys):
     ds = xr.load_dataset(tmp_path / "out" / "timeseries.nc", engine="h5netcdf")
     np.testing.assert_array_equal(ds.attrs["core_lost_current_densities"], [1e12])
     assert ds.sizes["current"] == 2
+
+
+def test_an_unresolved_mesh_is_recorded_not_only_warned(tmp_path):
+    """Cells wider than 1.5 exchange lengths warned on stderr and were recorded nowhere; the
+    sweep's Dataset and info.json now carry the warning."""
+    import json
+
+    import xarray as xr
+
+    from micromag.devices import VortexSTNO
+    from multiscale.sweep import SweepSettings, run_sweep
+
+    with pytest.warns(UserWarning, match="exchange lengths"):
+        device = VortexSTNO(diameter=60e-9, thickness=10e-9, cell_size=10e-9)
+    settings = SweepSettings(current_densities=[1e11], duration=0.05e-9,
+                             sampling_interval=10e-12, relax=False, workers=1)
+    result = run_sweep(device, settings, out=tmp_path / "out", progress=False)
+    [warning] = json.loads((tmp_path / "out" / "info.json").read_text())["warnings"]
+    assert "cell_size = 1e-08 m exceeds 1.5 exchange lengths" in warning
+    ds = xr.load_dataset(tmp_path / "out" / "timeseries.nc", engine="h5netcdf")
+    assert json.loads(ds.attrs["warnings"]) == [warning] == json.loads(
+        result.dataset.attrs["warnings"])

@@ -129,6 +129,8 @@ def test_bad_input_exits_2_naming_the_problem(tmp_path, capsys):
         "nomy.nc": (ds.drop_vars("my"), "variable 'my' missing"),
         "below.nc": (sweep(TRUE, np.array([0.3, 0.5, 0.7, 0.9]) * TRUE.I_th,
                            20 / TRUE.gamma_g, seed=0), "only 0 oscillating"),
+        # was a ValueError traceback from int('abc')
+        "seed.nc": (ds.assign_attrs(seed="abc"), "attribute seed = 'abc': must be an integer"),
     }
     for name, (bad, message) in cases.items():
         bad.to_netcdf(tmp_path / name, engine="h5netcdf")
