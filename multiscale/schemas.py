@@ -429,7 +429,8 @@ class ReservoirTask:
 class ReservoirSettings:
     n_nodes: int = spec(100, ge=1, help="virtual nodes per frame")
     theta_over_relaxation: float = spec(0.3, gt=0, help="θ / τ_p, τ_p = 1/(2 Γ_p)")
-    bias: float = spec(1.5, gt=1, help="I_b / I_th")
+    bias: float = spec(1.5, gt=1, le=10, help="I_b / I_th (at most 10: the steady orbits of "
+                       "the devices mapped end at 1.2-2 times threshold)")
     amplitude: float = spec(0.75, gt=0, help="input current ΔI / |I_th|")
     mask: str = spec("uniform", choices=("uniform", "binary"), help="mask entries")
     mask_seed: int = spec(0, ge=0, help="seed of the input mask")

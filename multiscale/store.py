@@ -2,8 +2,10 @@
 
 Every run leaves ``info.json`` (inputs, versions, seed, host, start and end times, success,
 error). Files are written to a temporary name in the same folder and renamed into place, so a
-killed run leaves either the old file or none, never half of one. A rerun asks
-:meth:`Store.find` first and computes only what is missing or failed.
+killed run leaves either the old file or none, never half of one. A successful run records
+the SHA-256 of each of its files (``files_sha256``); :meth:`Store.find` checks them, so an
+entry damaged afterwards (truncated, overwritten) is computed again, with a warning. A rerun
+asks :meth:`Store.find` first and computes only what is missing, failed or damaged.
 
 Layout::
 
@@ -261,9 +263,15 @@ class Store:
         """
         folder = self.path(inputs, engine, engine_version)
         info = self.read_info(folder)
-        if info is not None and info.get("success") is True:
-            return folder
-        return None
+        if info is None or info.get("success") is not True:
+            return None
+        damaged = [name for name, digest in info.get("files_sha256", {}).items()
+                   if _sha256(folder / name) != digest]
+        if damaged:
+            print(f"warning: store: {folder}: {', '.join(damaged)} changed or missing since "
+                  "the run; computing it again", file=sys.stderr)
+            return None
+        return folder
 
     @staticmethod
     def read_info(folder: Path) -> dict | None:
@@ -337,5 +345,29 @@ def record_run(
         )
         write_json(info, folder / "info.json")
         raise
-    info.update(end=_now(), success=True)
+    info.update(end=_now(), success=True, files_sha256={
+        str(path.relative_to(folder)): _sha256(path) for path in _own_files(folder)})
     write_json(info, folder / "info.json")
+
+
+def _own_files(folder: Path) -> list[Path]:
+    """The files a run wrote into ``folder``: not its info.json, not temporary (dot) files,
+    not those of nested run folders (a store under ``--out``: they have their own record)."""
+    files = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not (Path(root) / d / "info.json").exists())
+        files += [Path(root) / n for n in sorted(names)
+                  if not n.startswith(".") and not (Path(root) == folder and n == "info.json")]
+    return files
+
+
+def _sha256(path: Path) -> str | None:
+    """SHA-256 (hex) of a file's bytes, None when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()

@@ -101,6 +101,30 @@ def test_rerun_finds_finished_run_and_recomputes_failed(tmp_path):
     assert store.find(failing) == run.path  # found again with the same (default) engine
 
 
+def test_a_damaged_entry_is_computed_again(tmp_path, capsys):
+    """A successful run records the SHA-256 of its files; an entry truncated or overwritten
+    afterwards (netCDF has no checksum of its own) is not reused but named and recomputed
+    (it used to crash the rerun, or be read as if whole)."""
+    store = Store(tmp_path)
+    inputs = {"kind": "sweep-point", "current_density": 2e10}
+    with store.record(inputs) as run:
+        write_json({"frequency": 4.3e8}, run.path / "result.json")
+        (run.path / "sub").mkdir()
+        (run.path / "sub" / "state.npy").write_bytes(b"\x00" * 4000)
+    info = json.loads((run.path / "info.json").read_text())
+    assert sorted(info["files_sha256"]) == ["result.json", "sub/state.npy"]
+    assert store.find(inputs) == run.path and capsys.readouterr().err == ""
+    data = (run.path / "sub" / "state.npy").read_bytes()
+    (run.path / "sub" / "state.npy").write_bytes(data[:2000])  # truncated
+    assert store.find(inputs) is None
+    assert "sub/state.npy changed or missing since the run" in capsys.readouterr().err
+    with store.record(inputs) as again:
+        (again.path / "sub" / "state.npy").write_bytes(data)
+    assert store.find(inputs) == run.path
+    (run.path / "result.json").unlink()  # a file gone is damage too
+    assert store.find(inputs) is None
+
+
 def test_hash_is_canonical_and_sensitive():
     table = versions()
     assert input_hash({"a": 1, "b": [1, 2]}, table) == input_hash({"b": [1, 2], "a": 1}, table)

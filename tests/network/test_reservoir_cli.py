@@ -86,6 +86,9 @@ def test_bad_config_exits_with_code_2(tmp_path, capsys):
     config.write_text('[reservoir]\nbias = 0.5\n')
     assert main(["reservoir", str(config), "--out", str(tmp_path / "out")]) == 2
     assert "reservoir.bias" in capsys.readouterr().err
+    config.write_text('[reservoir]\nbias = 1e300\n')  # ran to exit 0 with a dead reservoir
+    assert main(["reservoir", str(config), "--out", str(tmp_path / "out")]) == 2
+    assert "reservoir.bias = 1e+300: must be <= 10" in capsys.readouterr().err
 
 
 def test_calibrated_model_is_used(tmp_path, capsys):
