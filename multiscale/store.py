@@ -183,6 +183,14 @@ def write_dataset(ds, path: str | Path) -> Path:
     return Path(path)
 
 
+def write_array(array, path: str | Path) -> Path:
+    """Write a numpy array as ``.npy`` to ``path`` atomically (a unique temporary name, so
+    two runs writing the same file at once cannot mix their bytes)."""
+    with _atomic_path(Path(path)) as tmp, open(tmp, "wb") as stream:
+        np.save(stream, np.asarray(array))
+    return Path(path)
+
+
 def write_figure(figure, path: str | Path, **kwargs) -> Path:
     """Save a matplotlib figure to ``path`` atomically (format from the suffix)."""
     path = Path(path)

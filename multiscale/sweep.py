@@ -201,7 +201,7 @@ def _run_one(engine_name: str, device_dict: dict, spec_dict: dict, initial_path:
     from micromag.devices import device_from_dict
     from micromag.engines import RunSpec, get_engine
     from multiscale.progress import reported_run
-    from multiscale.store import Store, write_dataset
+    from multiscale.store import Store, write_array, write_dataset
 
     device = device_from_dict(device_dict)
     engine = get_engine(engine_name)
@@ -212,9 +212,7 @@ def _run_one(engine_name: str, device_dict: dict, spec_dict: dict, initial_path:
                       engine_version=engine_version) as run:
         dataset = reported_run(engine, device, run_spec)
         if "m_final" in dataset:  # where a later run continues from
-            tmp = run.path / "m_final.tmp.npy"
-            np.save(tmp, dataset["m_final"].values[0])
-            os.replace(tmp, run.path / "m_final.npy")
+            write_array(dataset["m_final"].values[0], run.path / "m_final.npy")
             dataset = dataset.drop_vars("m_final")
         write_dataset(dataset, run.path / "timeseries.nc")
         run.note(core_lost=_core_lost(dataset))
@@ -236,7 +234,7 @@ def available_engine(name: str, key: str) -> Any:
 
 def _relaxed_state(engine: Any, device: Any, store: Any, progress: bool) -> str:
     """Path of the relaxed magnetisation (``m.npy``), computed once and stored."""
-    import numpy as np
+    from multiscale.store import write_array
 
     inputs = {"kind": "relax", "device": device.to_dict(), "engine": engine.name}
     version = engine.version()
@@ -246,10 +244,7 @@ def _relaxed_state(engine: Any, device: Any, store: Any, progress: bool) -> str:
     if progress:
         print(f"relaxing the device with {engine.name} ...", flush=True)
     with store.record(inputs, engine=engine.name, engine_version=version) as run:
-        m = engine.relax(device)
-        tmp = run.path / "m.tmp.npy"
-        np.save(tmp, m)
-        os.replace(tmp, run.path / "m.npy")
+        write_array(engine.relax(device), run.path / "m.npy")
     return str(run.path / "m.npy")
 
 

@@ -125,6 +125,17 @@ def test_a_damaged_entry_is_computed_again(tmp_path, capsys):
     assert store.find(inputs) is None
 
 
+def test_arrays_are_written_atomically_under_a_unique_temporary_name(tmp_path):
+    """The relaxed state and each run's final state were saved through one fixed temporary
+    name (m.tmp.npy): two identical runs at once could mix their bytes."""
+    from multiscale.store import write_array
+
+    m = np.random.default_rng(0).normal(size=(4, 4, 1, 3))
+    assert write_array(m, tmp_path / "m.npy") == tmp_path / "m.npy"
+    np.testing.assert_array_equal(np.load(tmp_path / "m.npy"), m)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npy"]  # nothing left beside it
+
+
 def test_hash_is_canonical_and_sensitive():
     table = versions()
     assert input_hash({"a": 1, "b": [1, 2]}, table) == input_hash({"b": [1, 2], "a": 1}, table)
