@@ -343,11 +343,13 @@ def run_chain(config: ChainConfig | str | Path | None = None, *, out: str | Path
     from multiscale import datasets
     from multiscale.report import spectra_figure, write_report
     from multiscale.store import drawn, open_store, output_folder, record_run, write_dataset
+    from multiscale.vowel_stage import vowel_task
 
     started = time.time()
     if not isinstance(config, ChainConfig):
         config = load_chain_config(config)
     datasets.hillenbrand(config.classify.task.data or None)  # missing data: say so first
+    vowel_task(config.classify, "classify")  # folds and the size of the training, before any run
     out = output_folder(out)
     store = open_store(store_root, out)
     inputs = {"kind": "chain", "config": config.to_dict(), "engine": engine,

@@ -144,6 +144,8 @@ class Simulation:
                             help="lock: |f_osc - f_source| <= this")
     max_slip: float = spec(_PLAN.max_slip, gt=0, help="lock: phase-difference range < this "
                            "(cycles)")
+    allow_large: bool = spec(False, help="run even when the training would integrate more "
+                             "than 1e11 oscillator-steps (~600 x the default network)")
 
     def __post_init__(self) -> None:
         if self.readout_window > self.duration:

@@ -15,6 +15,7 @@ or study); a frequency plan that the oscillators cannot reach raises
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +99,25 @@ def _prefix(where: str) -> str:
     return f"{where}." if where else ""
 
 
+#: the most oscillator-steps a training may integrate without simulation.allow_large: about
+#: 600 times the default network (hours, not the seconds to minutes of a study point)
+MAX_OSCILLATOR_STEPS = 1e11
+
+
+def oscillator_steps(config: ClassifyConfig, folds: np.ndarray) -> float:
+    """Integration steps times oscillators that training and testing ``config`` takes: per
+    run fold, every training sample each epoch plus a final pass over all samples; one
+    response map."""
+    steps = math.ceil(config.simulation.duration / config.simulation.step)
+    samples = 0
+    for k in config.run_folds:
+        test = int(np.sum(folds == k))
+        train = folds.size - test
+        samples += train * config.learning.epochs + folds.size
+    samples += config.output.response_map_grid ** 2
+    return float(samples) * steps * config.network.n_oscillators
+
+
 def vowel_task(config: ClassifyConfig, where: str = "") -> VowelTask:
     """Tokens, folds and rule of ``config`` (reads the data; InputError naming the key)."""
     from multiscale import datasets
@@ -116,6 +136,14 @@ def vowel_task(config: ClassifyConfig, where: str = "") -> VowelTask:
         fail(f"{prefix}task.folds", task.folds,
              f"must be at most the {speakers} speakers of group {task.group!r}")
     folds = vowels.speaker_folds(samples.speaker, task.folds, task.seed)
+    work = oscillator_steps(config, folds)
+    simulation = config.simulation
+    if work > MAX_OSCILLATOR_STEPS and not simulation.allow_large:
+        fail(f"{prefix}simulation.duration", simulation.duration,
+             f"with step = {simulation.step:g} s the training would integrate {work:.3g} "
+             f"oscillator-steps, over the limit {MAX_OSCILLATOR_STEPS:.0e} (the default "
+             "network: ~2e8); a shorter duration, a larger step, or simulation.allow_large = "
+             "true")
     lo, hi = config.network.current_range
     try:
         rule = OnlineRule(rate_toward=learning.rate_toward, rate_away=learning.rate_away,

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from multiscale.errors import InputError
     from multiscale.schemas import load_classify, with_plan
     from multiscale.store import output_folder, record_run
-    from multiscale.vowel_stage import classify_stage, network_for
+    from multiscale.vowel_stage import classify_stage, network_for, vowel_task
 
     config = load_classify(args.config)
     models = None
@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
               f"{mapping.frequency_range_Hz[0]:.6g} to {mapping.frequency_range_Hz[1]:.6g} Hz "
               f"({mapping.branch} branch)")
     network = network_for(config, models)  # every check before anything is written
+    vowel_task(config)  # the data, the folds and the size of the training
     out = output_folder(args.out)
     inputs = {"kind": "classify", "config": to_dict(config),
               "models": [o.to_dict() for o in network.oscillators]}

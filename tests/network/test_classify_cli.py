@@ -136,3 +136,23 @@ def test_a_window_that_is_not_lo_below_hi_is_refused_naming_it(tmp_path, capsys,
     err = capsys.readouterr().err
     assert "--window = [" in err and "LO < HI" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_training_of_hours_is_refused_before_it_starts(tmp_path, capsys):
+    """duration = 1 s (2e9 steps per sample) used to start, and run for days; the size of the
+    training is estimated from the config first (the default network: 1.6e8
+    oscillator-steps) and anything over 1e11 needs simulation.allow_large."""
+    from multiscale.schemas import parse_classify
+    from multiscale.vowel_stage import oscillator_steps, vowel_task
+
+    default = parse_classify({})
+    assert oscillator_steps(default, vowel_task(default).folds) == pytest.approx(1.6e8, rel=0.05)
+    config = tmp_path / "big.toml"
+    config.write_text("[simulation]\nduration = 1.0\nreadout_window = 0.5\n")
+    assert main(["classify", str(config), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "simulation.duration = 1.0" in err and "simulation.allow_large = true" in err
+    assert not (tmp_path / "out").exists()
+    large = parse_classify({"simulation": {"duration": 1.0, "readout_window": 0.5,
+                                           "allow_large": True}})
+    assert oscillator_steps(large, vowel_task(large).folds) > 1e13  # allowed: no error
