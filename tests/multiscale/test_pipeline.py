@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -85,6 +86,50 @@ def test_a_rerun_finds_every_stage_in_the_store(chain):
         assert f"{stage:12s} found in the store" in done.stdout
     assert _figures(done.stdout)["accuracy_test"] == _figures(stdout)["accuracy_test"]
     assert wall < first / 2  # seconds, not the minutes of the first run
+
+
+def _finished_currents(store: Path) -> int:
+    count = 0
+    for info in store.glob("current-*/info.json"):
+        try:
+            count += json.loads(info.read_text()).get("success") is True
+        except ValueError:  # being rewritten
+            pass
+    return count
+
+
+def test_a_chain_killed_during_its_sweep_resumes_with_only_the_missing_runs(chain, tmp_path):
+    """SIGKILL to the whole chain (process group: the command, its scheduler and workers) at
+    a seeded moment after some of its four sweep runs have finished: the rerun computes only
+    the missing runs and gives the uninterrupted chain's calibration and accuracy."""
+    whole, stdout, _ = chain
+    out = tmp_path / "killed"
+    store = out / "store"
+    wait_after = float(np.random.default_rng(14).uniform(0.0, 2.0))  # s after the first run
+    process = subprocess.Popen(
+        [sys.executable, "-m", "multiscale.cli", "run", str(TINY), "--out", str(out),
+         "--quiet"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    try:
+        deadline = time.time() + 300
+        while _finished_currents(store) < 1 and time.time() < deadline:
+            assert process.poll() is None, "the chain ended before it could be killed"
+            time.sleep(0.1)
+        time.sleep(wait_after)
+        assert process.poll() is None, "the chain ended before it could be killed"
+        os.killpg(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=60)
+    finished = _finished_currents(store)
+    assert 1 <= finished < 4 and not (out / "report.md").exists()
+
+    resumed = _cli("run", TINY, "--out", out, "--quiet")
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    sweep = json.loads((out / "sweep" / "info.json").read_text())
+    assert (sweep["reused"], sweep["computed"]) == (finished, 4 - finished)
+    model = json.loads((out / "calibration" / "model.json").read_text())
+    assert model == json.loads((whole / "calibration" / "model.json").read_text())
+    assert _figures(resumed.stdout)["accuracy_test"] == _figures(stdout)["accuracy_test"]
 
 
 TINY_LOCK = (DATA / "tiny_lock.toml").read_text()
