@@ -173,7 +173,9 @@ def run_specs(specs: list[tuple[str, Any, str | None, dict]], engine: Any, devic
     for outcome in outcomes:
         label = outcome.item[0]
         if outcome.ok:
-            folders[label] = Path(outcome.result)
+            folder, computed = outcome.result
+            folders[label] = Path(folder)
+            reused += not computed  # an identical run elsewhere finished it first
         else:
             failed[label] = outcome.error.splitlines()[0]
     return folders, failed, reused

@@ -290,6 +290,33 @@ class Store:
             return None
 
     @contextlib.contextmanager
+    def claim(
+        self, inputs: dict, engine: str | None = None, engine_version: str | None = None
+    ) -> Iterator[Path | None]:
+        """Hold the run with these inputs exclusively; yield its folder if it is already done.
+
+        Two identical runs started at once (two sweeps into one store) do not both compute:
+        the second waits for the first's claim and then finds its result. The claim is an
+        ``flock`` on ``ROOT/.<key>.lock``, released when the block ends or its process dies
+        (a killed run leaves no stale claim)::
+
+            with store.claim(inputs) as found:
+                if found is None:
+                    with store.record(inputs) as run:
+                        ...
+        """
+        import fcntl
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = self.root / f".{self.key(inputs, engine, engine_version)}.lock"
+        handle = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield self.find(inputs, engine, engine_version)
+        finally:
+            os.close(handle)  # releases the lock
+
+    @contextlib.contextmanager
     def record(
         self,
         inputs: dict,

@@ -193,9 +193,10 @@ def _core_lost(dataset: Any) -> bool:
 
 
 def _run_one(engine_name: str, device_dict: dict, spec_dict: dict, initial_path: str | None,
-             store_root: str, inputs: dict, engine_version: str) -> str:
+             store_root: str, inputs: dict, engine_version: str) -> tuple[str, bool]:
     """One run (a dask task): write ``timeseries.nc`` and, where the engine gives it, the final
-    magnetisation ``m_final.npy`` into its store folder; returns the folder."""
+    magnetisation ``m_final.npy`` into its store folder; returns (the folder, whether this
+    task computed it: False when an identical run elsewhere finished it first)."""
     import numpy as np
 
     from micromag.devices import device_from_dict
@@ -208,15 +209,18 @@ def _run_one(engine_name: str, device_dict: dict, spec_dict: dict, initial_path:
     initial = None if initial_path is None else np.load(initial_path)
     run_spec = RunSpec.from_dict(spec_dict, initial_state=initial)
     store = Store(store_root)
-    with store.record(inputs, seed=run_spec.seed, engine=engine_name,
-                      engine_version=engine_version) as run:
-        dataset = reported_run(engine, device, run_spec)
-        if "m_final" in dataset:  # where a later run continues from
-            write_array(dataset["m_final"].values[0], run.path / "m_final.npy")
-            dataset = dataset.drop_vars("m_final")
-        write_dataset(dataset, run.path / "timeseries.nc")
-        run.note(core_lost=_core_lost(dataset))
-    return str(run.path)
+    with store.claim(inputs, engine=engine_name, engine_version=engine_version) as found:
+        if found is not None:  # an identical run elsewhere finished it meanwhile
+            return str(found), False
+        with store.record(inputs, seed=run_spec.seed, engine=engine_name,
+                          engine_version=engine_version) as run:
+            dataset = reported_run(engine, device, run_spec)
+            if "m_final" in dataset:  # where a later run continues from
+                write_array(dataset["m_final"].values[0], run.path / "m_final.npy")
+                dataset = dataset.drop_vars("m_final")
+            write_dataset(dataset, run.path / "timeseries.nc")
+            run.note(core_lost=_core_lost(dataset))
+    return str(run.path), True
 
 
 def available_engine(name: str, key: str) -> Any:
@@ -243,8 +247,11 @@ def _relaxed_state(engine: Any, device: Any, store: Any, progress: bool) -> str:
         return str(found / "m.npy")
     if progress:
         print(f"relaxing the device with {engine.name} ...", flush=True)
-    with store.record(inputs, engine=engine.name, engine_version=version) as run:
-        write_array(engine.relax(device), run.path / "m.npy")
+    with store.claim(inputs, engine=engine.name, engine_version=version) as found:
+        if found is not None:  # relaxed meanwhile by an identical sweep
+            return str(found / "m.npy")
+        with store.record(inputs, engine=engine.name, engine_version=version) as run:
+            write_array(engine.relax(device), run.path / "m.npy")
     return str(run.path / "m.npy")
 
 
@@ -312,9 +319,12 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
             pending.append((run_spec, inputs))
     reused = len(folders)
     failed: dict[float, str] = {}
+    found_meanwhile = 0  # by an identical sweep into the same store
     if pending:
-        failed = _compute(pending, name, device_dict, initial, store, version, folders,
-                          scheduler, settings.workers, progress)
+        failed, found_meanwhile = _compute(pending, name, device_dict, initial, store, version,
+                                           folders, scheduler, settings.workers, progress)
+    reused += found_meanwhile
+    computed = len(pending) - len(failed) - found_meanwhile
 
     datasets = [xr.load_dataset(folders[J] / "timeseries.nc", engine="h5netcdf")
                 for J in sorted(folders)]
@@ -341,18 +351,19 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
         dataset = None
     wall = time.time() - started
     write_json({"config": {"device": device_dict, "sweep": to_dict(settings), "engine": name},
-                "engine_version": version, "computed": len(pending) - len(failed),
+                "engine_version": version, "computed": computed,
                 "reused": reused, "failed": {str(k): v for k, v in failed.items()},
                 "runs": {str(k): str(v) for k, v in folders.items()}, "wall_s": wall,
                 "core_lost": core_lost, "warnings": device_warnings, "success": not failed},
                out / "info.json")
-    return SweepResult(dataset, len(pending) - len(failed), reused, failed, wall, core_lost)
+    return SweepResult(dataset, computed, reused, failed, wall, core_lost)
 
 
 def _compute(pending: list, name: str, device_dict: dict, initial: str | None, store: Any,
              version: str, folders: dict, scheduler: str | None, workers: int,
-             progress: bool) -> dict[float, str]:
-    """Run the pending currents on dask; fill ``folders``; return the failures."""
+             progress: bool) -> tuple[dict[float, str], int]:
+    """Run the pending currents on dask; fill ``folders``; return the failures and how many
+    an identical sweep finished first."""
     from multiscale.tasks import run_tasks
 
     def task(item):
@@ -368,10 +379,13 @@ def _compute(pending: list, name: str, device_dict: dict, initial: str | None, s
                          label=lambda item: f"current density {item[0].current_density:.4g} "
                                             "A/m^2")
     failed: dict[float, str] = {}
+    found_meanwhile = 0
     for outcome in outcomes:
         J = outcome.item[0].current_density
         if outcome.ok:
-            folders[J] = Path(outcome.result)
+            folder, computed = outcome.result
+            folders[J] = Path(folder)
+            found_meanwhile += not computed
         else:
             failed[J] = outcome.error.splitlines()[0]
-    return failed
+    return failed, found_meanwhile

@@ -180,3 +180,31 @@ def test_an_unresolved_mesh_is_recorded_not_only_warned(tmp_path):
     ds = xr.load_dataset(tmp_path / "out" / "timeseries.nc", engine="h5netcdf")
     assert json.loads(ds.attrs["warnings"]) == [warning] == json.loads(
         result.dataset.attrs["warnings"])
+
+
+def test_two_identical_sweeps_at_once_compute_each_run_once(tmp_path):
+    """Two `multiscale sweep` processes of one config into one store, started together: each
+    run (and the relaxation) is claimed in the store, so the second waits for it and reuses
+    it; between them they compute the four currents once (before, both computed them)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from multiscale.tasks import WORKER_ENVIRONMENT
+
+    config = tmp_path / "tiny.toml"
+    config.write_text(TINY.format(currents="1.0e11, 1.1e11, 1.2e11, 1.3e11").replace(
+        "duration = 0.1e-9", "duration = 0.4e-9") + "workers = 1\n")
+    env = {**os.environ, **WORKER_ENVIRONMENT}
+    processes = [subprocess.Popen(
+        [sys.executable, "-m", "multiscale.cli", "sweep", str(config), "--out",
+         str(tmp_path / name), "--store", str(tmp_path / "store"), "--quiet"], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for name in ("a", "b")]
+    for process in processes:
+        _, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err[-2000:]
+    infos = [json.loads((tmp_path / name / "info.json").read_text()) for name in ("a", "b")]
+    assert sum(info["computed"] for info in infos) == 4
+    assert all(info["computed"] + info["reused"] == 4 for info in infos)
+    assert len(list((tmp_path / "store").glob("current-*"))) == 4
