@@ -414,10 +414,10 @@ class ReservoirTask:
     speakers: list[str] = spec([], help="FSDD speakers to use; [] = all")
     preprocessing: str = spec("mfcc", choices=("mfcc", "cochleagram"),
                               help="front end (librosa MFCC or scipy gammatone)")
-    n_frames: int = spec(32, ge=1, help="frames per utterance")
-    n_features: int = spec(13, ge=1, help="MFCC coefficients or gammatone channels")
+    n_frames: int = spec(32, ge=1, le=1000, help="frames per utterance")
+    n_features: int = spec(13, ge=1, le=512, help="MFCC coefficients or gammatone channels")
     n_segments: int = spec(4, ge=1, help="time segments averaged for the readout")
-    n_periods: int = spec(150, ge=20, help="waveform: periods in the sequence")
+    n_periods: int = spec(150, ge=20, le=100_000, help="waveform: periods in the sequence")
     train_fraction: float = spec(0.5, gt=0, lt=1, help="waveform: periods for training")
     seed: int = spec(0, ge=0, help="waveform: seed of the sequence")
     data: str = spec("", help="FSDD folder; '' = the default search")
@@ -429,11 +429,13 @@ class ReservoirTask:
 
 @dataclass(frozen=True)
 class ReservoirSettings:
-    n_nodes: int = spec(100, ge=1, help="virtual nodes per frame")
-    theta_over_relaxation: float = spec(0.3, gt=0, help="θ / τ_p, τ_p = 1/(2 Γ_p)")
+    n_nodes: int = spec(100, ge=1, le=5000, help="virtual nodes per frame (at most 5000: the "
+                        "echo-state baseline holds n_nodes^2 weights, 200 MB there)")
+    theta_over_relaxation: float = spec(0.3, gt=0, le=100, help="θ / τ_p, τ_p = 1/(2 Γ_p) "
+                                        "(beyond ~5 the nodes no longer remember each other)")
     bias: float = spec(1.5, gt=1, le=10, help="I_b / I_th (at most 10: the steady orbits of "
                        "the devices mapped end at 1.2-2 times threshold)")
-    amplitude: float = spec(0.75, gt=0, help="input current ΔI / |I_th|")
+    amplitude: float = spec(0.75, gt=0, le=10, help="input current ΔI / |I_th|")
     mask: str = spec("uniform", choices=("uniform", "binary"), help="mask entries")
     mask_seed: int = spec(0, ge=0, help="seed of the input mask")
     noise_seed: int = spec(1, ge=0, help="seed of the thermal noise")

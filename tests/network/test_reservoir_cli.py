@@ -89,6 +89,15 @@ def test_bad_config_exits_with_code_2(tmp_path, capsys):
     config.write_text('[reservoir]\nbias = 1e300\n')  # ran to exit 0 with a dead reservoir
     assert main(["reservoir", str(config), "--out", str(tmp_path / "out")]) == 2
     assert "reservoir.bias = 1e+300: must be <= 10" in capsys.readouterr().err
+    # sizes that ended in an 89 GiB ArrayMemoryError or an integer overflow, with tracebacks
+    for key, value, bound in (("n_nodes", "10000000", "5000"),
+                              ("theta_over_relaxation", "1e300", "100"),
+                              ("amplitude", "1e300", "10")):
+        config.write_text(f"[reservoir]\n{key} = {value}\n")
+        assert main(["reservoir", str(config), "--out", str(tmp_path / "out")]) == 2
+        assert f"reservoir.{key} = " in (err := capsys.readouterr().err)
+        assert f"must be <= {bound}" in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_calibrated_model_is_used(tmp_path, capsys):
