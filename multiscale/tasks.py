@@ -104,7 +104,18 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         ) as cluster,
         Client(cluster) as client,
     ):
-        yield client
+        try:
+            yield client
+        except KeyboardInterrupt:
+            _silence_dask()  # Ctrl-C reached the workers too: their nannies' teardown errors
+            raise  # are noise beside the one line the command prints
+
+
+def _silence_dask() -> None:
+    """Turn off every ``distributed`` logger (the local cluster is being torn down)."""
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("distributed")]:
+        logging.getLogger(name).disabled = True
+    logging.getLogger("distributed").disabled = True
 
 
 def run_tasks(

@@ -208,3 +208,41 @@ def test_two_identical_sweeps_at_once_compute_each_run_once(tmp_path):
     assert sum(info["computed"] for info in infos) == 4
     assert all(info["computed"] + info["reused"] == 4 for info in infos)
     assert len(list((tmp_path / "store").glob("current-*"))) == 4
+
+
+def test_ctrl_c_stops_a_sweep_with_one_line_and_no_workers_left(tmp_path):
+    """SIGINT to the sweep's process group (what a terminal's Ctrl-C sends) while its runs
+    are going: exit 130, one line on stderr, and no process of the group left behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from multiscale.tasks import WORKER_ENVIRONMENT
+
+    config = tmp_path / "long.toml"
+    config.write_text(TINY.format(currents="1.0e11, 1.1e11").replace(
+        "duration = 0.1e-9", "duration = 500e-9"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "multiscale.cli", "sweep", str(config), "--out",
+         str(tmp_path / "out"), "--quiet"], env={**os.environ, **WORKER_ENVIRONMENT},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 120
+    while not list((tmp_path / "out" / "store").glob("current-*/info.json")):
+        assert process.poll() is None and time.time() < deadline, "no run started"
+        time.sleep(0.2)
+    time.sleep(2.0)  # the runs are under way
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err[-2000:]
+    assert err.strip().splitlines() == [
+        "multiscale sweep: interrupted; finished work is kept and a rerun resumes"]
+    deadline = time.time() + 30  # a worker may linger a second or two as a zombie
+    while time.time() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break  # nothing of the group is left
+        time.sleep(0.5)
+    else:
+        pytest.fail("processes of the sweep's group are still alive 30 s after it ended")
