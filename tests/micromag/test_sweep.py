@@ -226,7 +226,9 @@ def test_ctrl_c_stops_a_sweep_with_one_line_and_no_workers_left(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "multiscale.cli", "sweep", str(config), "--out",
          str(tmp_path / "out"), "--quiet"], env={**os.environ, **WORKER_ENVIRONMENT},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        # as from a terminal: pytest-xdist's workers ignore SIGINT, and children inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 120
     while not list((tmp_path / "out" / "store").glob("current-*/info.json")):
         assert process.poll() is None and time.time() < deadline, "no run started"
