@@ -35,3 +35,23 @@ def _engine_or_skip(name: str, capability: str | None = None):
 def engine_or_skip():
     """``engine_or_skip(name, capability=None)``: an engine that can run here, or a skip."""
     return _engine_or_skip
+
+
+def _finished_runs(store: Path, kind: str) -> int:
+    """Run folders ``<kind>-*`` of a store whose info.json says success (a run being written,
+    or killed while writing, does not count)."""
+    import json
+
+    count = 0
+    for info in Path(store).glob(f"{kind}-*/info.json"):
+        try:
+            count += json.loads(info.read_text()).get("success") is True
+        except ValueError:  # being rewritten
+            pass
+    return count
+
+
+@pytest.fixture
+def finished_runs():
+    """``finished_runs(store, kind)``: how many ``kind`` runs of a store have finished."""
+    return _finished_runs

@@ -88,17 +88,8 @@ def test_a_rerun_finds_every_stage_in_the_store(chain):
     assert wall < first / 2  # seconds, not the minutes of the first run
 
 
-def _finished_currents(store: Path) -> int:
-    count = 0
-    for info in store.glob("current-*/info.json"):
-        try:
-            count += json.loads(info.read_text()).get("success") is True
-        except ValueError:  # being rewritten
-            pass
-    return count
-
-
-def test_a_chain_killed_during_its_sweep_resumes_with_only_the_missing_runs(chain, tmp_path):
+def test_a_chain_killed_during_its_sweep_resumes_with_only_the_missing_runs(
+        chain, tmp_path, finished_runs):
     """SIGKILL to the whole chain (process group: the command, its scheduler and workers) at
     a seeded moment after some of its four sweep runs have finished: the rerun computes only
     the missing runs and gives the uninterrupted chain's calibration and accuracy."""
@@ -112,7 +103,7 @@ def test_a_chain_killed_during_its_sweep_resumes_with_only_the_missing_runs(chai
         start_new_session=True)
     try:
         deadline = time.time() + 300
-        while _finished_currents(store) < 1 and time.time() < deadline:
+        while finished_runs(store, "current") < 1 and time.time() < deadline:
             assert process.poll() is None, "the chain ended before it could be killed"
             time.sleep(0.1)
         time.sleep(wait_after)
@@ -120,7 +111,7 @@ def test_a_chain_killed_during_its_sweep_resumes_with_only_the_missing_runs(chai
         os.killpg(process.pid, signal.SIGKILL)
     finally:
         process.wait(timeout=60)
-    finished = _finished_currents(store)
+    finished = finished_runs(store, "current")
     assert 1 <= finished < 4 and not (out / "report.md").exists()
 
     resumed = _cli("run", TINY, "--out", out, "--quiet")

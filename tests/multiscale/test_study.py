@@ -34,16 +34,6 @@ def _figures(stdout: str) -> dict:
     return dict(item.split("=", 1) for item in last.split())
 
 
-def _finished_points(store: Path) -> int:
-    count = 0
-    for info in store.glob("study-point-*/info.json"):
-        try:
-            count += json.loads(info.read_text()).get("success") is True
-        except ValueError:  # being rewritten
-            pass
-    return count
-
-
 @pytest.fixture(scope="module")
 def uninterrupted(tmp_path_factory):
     out = tmp_path_factory.mktemp("study") / "whole"
@@ -88,7 +78,8 @@ def test_study_is_one_dataset_with_a_dimension_per_parameter(uninterrupted):
     assert (out / "heatmap_damping_temperature.png").stat().st_size > 1000
 
 
-def test_a_killed_study_resumes_with_only_the_missing_points(uninterrupted, tmp_path):
+def test_a_killed_study_resumes_with_only_the_missing_points(uninterrupted, tmp_path,
+                                                             finished_runs):
     whole, _, _ = uninterrupted
     out = tmp_path / "killed"
     store = out / "store"
@@ -98,14 +89,14 @@ def test_a_killed_study_resumes_with_only_the_missing_points(uninterrupted, tmp_
         env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.time() + 240
-        while _finished_points(store) < 2 and time.time() < deadline:
+        while finished_runs(store, "study-point") < 2 and time.time() < deadline:
             assert process.poll() is None, "the study ended before it could be killed"
             time.sleep(0.2)
         os.killpg(process.pid, signal.SIGKILL)  # the study, its scheduler and its worker
     finally:
         process.wait(timeout=60)
     assert process.returncode == -signal.SIGKILL
-    finished = _finished_points(store)
+    finished = finished_runs(store, "study-point")
     assert 2 <= finished < 4
     assert not (out / "study.nc").exists()
 
