@@ -102,6 +102,10 @@ def validate_timeseries(ds: xr.Dataset, mode: str | None = None, min_samples: in
                 f"found {sorted(ds.data_vars)}"
             )
         values = ds[name].transpose("current", "time").values
+        if not (np.issubdtype(values.dtype, np.integer)
+                or np.issubdtype(values.dtype, np.floating)):
+            raise ValueError(f"variable {name!r} has dtype {values.dtype}: must be real "
+                             "numbers")
         finite = np.isfinite(values)
         lengths = finite.sum(axis=1)
         # a record ends at its last finite sample; a non-finite value before it is a gap

@@ -44,6 +44,20 @@ MAX_CELL_EXCHANGE_LENGTHS = 1.5
 #: upper bounds of the material parameters: FeCo, the largest Ms known, has 1.9e6 A/m; the
 #: exchange stiffness of ferromagnets is ~1e-12 to 3e-11 J/m
 MAX_MS, MAX_EXCHANGE = 1.0e7, 1.0e-9
+#: upper bounds of material and geometry parameters, with why (key, bound, unit, why):
+#: beyond them a run overflows, diverges or never ends, and no device comes near them
+BOUNDS = (("Ms", MAX_MS, "A/m", "FeCo, the largest, has 1.9e6"),
+          ("A", MAX_EXCHANGE, "J/m", "ferromagnets: 1e-12-3e-11"),
+          ("thickness", 1e-6, "m", "free layers of STNOs: 1-100 nm"),
+          ("alpha", 1.0, "", "Gilbert damping of materials: 1e-3-0.1"),
+          ("gamma0", 1e6, "m/(A s)", "2.21e5 for g = 2"),
+          ("Lambda", 100.0, "", "Slonczewski's asymmetry: 1-3 in experiments"))
+#: |eps_prime| at most this: the secondary torque no larger than a fully polarised current's
+MAX_EPS_PRIME = 1.0
+#: |anisotropy_K| at most this (J/m^3): the strongest magnets (SmCo5) have ~2e7
+MAX_ANISOTROPY = 1e8
+#: |bias_field|, |relax_field| at most this (A/m): ~125 T
+MAX_FIELD = 1e8
 #: the most cells a device's mesh may have (a 4096 x 4096 film: ~1 GiB per field array set)
 MAX_CELLS = 4096 * 4096
 #: Guslienko's thin-disk gyrotropic stiffness prefactor 5/(9 pi) (J. Appl. Phys. 91, 8037)
@@ -61,9 +75,9 @@ def _bad(cls: str, key: str, value: Any, allowed: str) -> ValueError:
 
 def _unit(vector: Any, cls: str, key: str) -> np.ndarray:
     v = np.asarray(vector, dtype=float)
-    if v.shape != (3,) or not np.isfinite(v).all() or np.linalg.norm(v) == 0:
+    if v.shape != (3,) or not np.isfinite(v).all() or math.hypot(*v) == 0:
         raise _bad(cls, key, vector, "must be a non-zero 3-vector")
-    return v / np.linalg.norm(v)
+    return v / math.hypot(*v)  # not np.linalg.norm: its squares overflow beyond ~1e154
 
 
 class _Pillar:
@@ -83,23 +97,38 @@ class _Pillar:
                        f"the free layer must be ONE cell thick along z (cell_z = thickness = "
                        f"{self.thickness} m): the Slonczewski torque uses the cell edge along "
                        "the current as the layer thickness")
-        for key, bound, unit, why in (("Ms", MAX_MS, "A/m", "FeCo, the largest, has 1.9e6"),
-                                      ("A", MAX_EXCHANGE, "J/m", "ferromagnets: 1e-12-3e-11")):
+        for key, bound, unit, why in BOUNDS:
             if getattr(self, key) > bound:
-                raise _bad(name, key, getattr(self, key), f"must be <= {bound:g} {unit} ({why})")
+                raise _bad(name, key, getattr(self, key),
+                           f"must be <= {bound:g}{' ' + unit if unit else ''} ({why})")
+        if not abs(self.eps_prime) <= MAX_EPS_PRIME:
+            raise _bad(name, "eps_prime", self.eps_prime,
+                       f"must be in [-{MAX_EPS_PRIME:g}, {MAX_EPS_PRIME:g}] (the secondary "
+                       "torque, at most that of a fully polarised current)")
         lx, ly = self._extent_xy()
         cells = (lx / self.cell_size) * (ly / self.cell_size)  # float: no overflow
         if cells > MAX_CELLS:
+            size = " x ".join(f"{name}.{key} = {value:.3g} m"
+                              for key, value in zip(self._size_keys(), (lx, ly), strict=True)
+                              if key)
             raise _bad(name, "cell_size", self.cell_size,
-                       f"the mesh of {lx:.3g} m x {ly:.3g} m would have {cells:.3g} cells; at "
-                       f"most {MAX_CELLS} (larger cells, or a smaller device)")
+                       f"with {size} the mesh would have {cells:.3g} cells; at most "
+                       f"{MAX_CELLS} (larger cells, or a smaller device)")
         if not 0 <= self.P <= 1:
             raise _bad(name, "P", self.P, "spin polarization must be in [0, 1]")
         if not self.Lambda >= 1:
             raise _bad(name, "Lambda", self.Lambda, "must be >= 1 (1: no angular dependence)")
         _unit(self.polarizer, name, "polarizer")
-        if np.asarray(self.bias_field, dtype=float).shape != (3,):
-            raise _bad(name, "bias_field", self.bias_field, "must be a 3-vector in A/m")
+        if self.reference is not None:
+            _unit(self.reference, name, "reference")
+        for key in ("bias_field", "relax_field"):
+            field = np.asarray(getattr(self, key), dtype=float)
+            if field.shape != (3,):
+                raise _bad(name, key, getattr(self, key), "must be a 3-vector in A/m")
+            if not math.hypot(*field) <= MAX_FIELD:
+                raise _bad(name, key, getattr(self, key),
+                           f"must be at most {MAX_FIELD:g} A/m in magnitude (~125 T, beyond "
+                           "the strongest laboratory magnets)")
         extent = min(self._extent_xy())
         if self.cell_size > extent:
             raise _bad(name, "cell_size", self.cell_size,
@@ -329,6 +358,9 @@ class VortexSTNO(_Pillar):
                 raise _bad("VortexSTNO", key, getattr(self, key), "must be +1 or -1")
         if math.hypot(*self.core_shift) >= self.diameter / 2:
             raise _bad("VortexSTNO", "core_shift", self.core_shift, "must lie inside the disk")
+        if not self.core_radius < self.diameter / 2:
+            raise _bad("VortexSTNO", "core_radius", self.core_radius,
+                       f"must be smaller than the disk's radius {self.diameter / 2:g} m")
 
     @property
     def radius(self) -> float:
@@ -337,6 +369,10 @@ class VortexSTNO(_Pillar):
 
     def _extent_xy(self) -> tuple[float, float]:
         return (self.diameter, self.diameter)
+
+    def _size_keys(self) -> tuple[str, str]:
+        """The keys of :meth:`_extent_xy` ('' where a key repeats)."""
+        return ("diameter", "")
 
     def _inside(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return x**2 + y**2 <= self.radius**2
@@ -437,9 +473,18 @@ class MTJOscillator(_Pillar):
             raise _bad("MTJOscillator", "shape", self.shape, "allowed: ellipse, rectangle")
         self._check_common()
         _unit(self.anisotropy_axis, "MTJOscillator", "anisotropy_axis")
+        if self.initial_direction is not None:
+            _unit(self.initial_direction, "MTJOscillator", "initial_direction")
+        if not abs(self.anisotropy_K) <= MAX_ANISOTROPY:
+            raise _bad("MTJOscillator", "anisotropy_K", self.anisotropy_K,
+                       f"must be in [-{MAX_ANISOTROPY:g}, {MAX_ANISOTROPY:g}] J/m^3 (the "
+                       "strongest magnets, SmCo5: ~2e7)")
 
     def _extent_xy(self) -> tuple[float, float]:
         return (self.length, self.width)
+
+    def _size_keys(self) -> tuple[str, str]:
+        return ("length", "width")
 
     def _inside(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         if self.shape == "rectangle":

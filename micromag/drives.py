@@ -209,9 +209,9 @@ class RFField:
     def __post_init__(self) -> None:
         _check_tone("RFField", self.amplitude, self.frequency, self.phase)
         u = np.asarray(self.direction, dtype=float).ravel()
-        if u.shape != (3,) or not np.all(np.isfinite(u)) or np.linalg.norm(u) == 0:
+        if u.shape != (3,) or not np.all(np.isfinite(u)) or math.hypot(*u) == 0:
             raise _bad("RFField", "direction", self.direction, "a non-zero 3-vector")
-        norm = float(np.linalg.norm(u))
+        norm = math.hypot(*u)  # not np.linalg.norm: its squares overflow beyond ~1e154
         if abs(norm - 1.0) > 1e-12:  # a unit vector is kept as given: to_dict round-trips
             u = u / norm
         if self.strip_line is not None and abs(u[2]) > 1e-12:

@@ -11,6 +11,10 @@ import argparse
 import importlib
 import importlib.util
 import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
 
 from multiscale.errors import InputError
 
@@ -92,6 +96,45 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+    except Exception as error:  # noqa: BLE001 - the front door: a bug, not a user's mistake
+        command_line = sys.argv[1:] if argv is None else list(argv)
+        log = write_traceback_log(args.command, getattr(args, "out", None), command_line)
+        where = f"traceback in {log}" if log else "no log could be written; traceback above"
+        if log is None:
+            traceback.print_exc()
+        print(f"multiscale {args.command}: internal error: {_one_line(error)}; {where}",
+              file=sys.stderr)
+        return 1
+
+
+def _one_line(error: BaseException, limit: int = 300) -> str:
+    """``Type: message`` of an exception on one line, at most ``limit`` characters."""
+    text = " ".join(f"{type(error).__name__}: {error}".split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def write_traceback_log(command: str, out: str | None, argv: list[str]) -> Path | None:
+    """Write the command line and the traceback of the exception being handled into a new
+    log file.
+
+    The file is ``multiscale-<command>-<timestamp>-XXXX.log`` in the command's output folder
+    (``--out``) when that folder exists and can be written, else in the system's temporary
+    folder (:func:`tempfile.gettempdir`). Returns its path, or None when neither place could
+    be written.
+    """
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    folders = [Path(out)] if out and Path(out).is_dir() else []
+    for folder in [*folders, Path(tempfile.gettempdir())]:
+        try:
+            handle, name = tempfile.mkstemp(prefix=f"multiscale-{command}-{stamp}-",
+                                            suffix=".log", dir=folder)
+            with open(handle, "w", encoding="utf-8") as log:
+                log.write(f"multiscale {' '.join(map(str, argv))}\n\n")
+                log.write(traceback.format_exc())
+        except OSError:
+            continue
+        return Path(name)
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

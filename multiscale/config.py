@@ -32,7 +32,12 @@ from multiscale.errors import InputError
 
 T = TypeVar("T")
 
-__all__ = ["spec", "parse", "read_toml", "load_toml", "fail", "to_dict", "InputError"]
+__all__ = ["spec", "parse", "read_toml", "load_toml", "fail", "to_dict", "InputError",
+           "MAX_TEMPERATURE"]
+
+#: the hottest a device may be in any config (K): above the Curie temperature of every
+#: ferromagnet (Co: 1388 K) no device oscillates, and 1e300 K ends in NaN
+MAX_TEMPERATURE = 1500.0
 
 
 def spec(
@@ -175,6 +180,8 @@ def _type_name(tp: Any) -> str:
         return " or ".join(_type_name(a) for a in get_args(tp))
     if origin in (list, tuple):
         args = get_args(tp)
+        if _fixed_length(tp):
+            return f"a list of {len(args)} items, each {_type_name(args[0])}"
         return f"a list of {_type_name(args[0])}" if args else "a list"
     if origin is dict:
         return "a table"
@@ -191,6 +198,12 @@ def _type_name(tp: Any) -> str:
     if dataclasses.is_dataclass(tp):
         return f"a table of {tp.__name__} keys"
     return getattr(tp, "__name__", str(tp))
+
+
+def _fixed_length(tp: Any) -> bool:
+    """A tuple type of a fixed number of items (``tuple[float, float, float]``)."""
+    args = get_args(tp)
+    return get_origin(tp) is tuple and bool(args) and args[-1] is not Ellipsis
 
 
 def _coerce(tp: Any, value: Any, key: str) -> Any:
@@ -215,7 +228,7 @@ def _coerce(tp: Any, value: Any, key: str) -> Any:
                 pass
         fail(key, value, f"must be {_type_name(tp)}")
     if origin in (list, tuple):
-        if not isinstance(value, list):
+        if not isinstance(value, list) or (_fixed_length(tp) and len(value) != len(get_args(tp))):
             fail(key, value, f"must be {_type_name(tp)}")
         args = get_args(tp)
         item_type = args[0] if args else Any

@@ -43,6 +43,7 @@ import numpy as np
 from micromag.engines.registry import ENGINE_NAMES as ENGINES
 from multiscale.config import fail, parse, read_toml, spec, to_dict
 from multiscale.errors import InputError
+from multiscale.tasks import MAX_LOCAL_WORKERS
 
 __all__ = ["LockSettings", "LockResult", "load_lock_config", "run_locking", "run_specs",
            "calibrate_coupling", "compact_locking"]
@@ -70,7 +71,11 @@ class LockSettings:
     sampling_interval: float = spec(50e-12, unit="s", gt=0, help="time between samples")
     tolerance: float = spec(1e-5, gt=0, lt=1, help="relative tolerance of adaptive steps")
     relax: bool = spec(True, help="relax the device once before the free runs")
-    workers: int = spec(0, ge=0, help="local dask workers (0: one per core)")
+    workers: int = spec(0, ge=0, le=MAX_LOCAL_WORKERS,
+                        help="local dask workers (0: one per core)")
+    allow_large: bool = spec(False, help="run even when the scan would integrate more than "
+                             "1e12 cell-steps or a run record more than 1e7 samples "
+                             "(multiscale.sweep.check_size)")
 
     def __post_init__(self) -> None:
         for key in ("current_densities", "amplitudes", "detunings"):
@@ -79,6 +84,15 @@ class LockSettings:
                 fail(f"lock.{key}", values, "must not be empty")
             if len(set(values)) != len(values):
                 fail(f"lock.{key}", values, "must not repeat a value")
+        if 10 * self.sampling_interval > self.duration:
+            fail("lock.sampling_interval", self.sampling_interval,
+                 f"must give >= 10 samples of lock.duration = {self.duration} s")
+        nyquist = 0.5 / self.sampling_interval
+        largest = float(np.max(np.abs(self.detuning(max(self.amplitudes)))))
+        if not largest < nyquist:
+            fail("lock.detuning_scale", self.detuning_scale,
+                 f"the largest detuning, {largest:.3g} Hz, must stay below the Nyquist "
+                 f"frequency 1/(2 lock.sampling_interval) = {nyquist:.3g} Hz")
         if self.settle >= self.duration - 10 * self.sampling_interval:
             fail("lock.settle", self.settle,
                  f"must leave >= 10 samples of lock.duration = {self.duration} s")
@@ -88,6 +102,9 @@ class LockSettings:
         if self.drive == "rf_current" and self.strip_line_width > 0:
             fail("lock.strip_line_width", self.strip_line_width,
                  "0 for drive = 'rf_current' (a strip line makes an RF field)")
+        if len(self.direction) != 3 or not math.hypot(*self.direction) > 0:
+            fail("lock.direction", self.direction, "must be a non-zero 3-vector")
+        self.make_drive(min(self.amplitudes), nyquist / 2)  # the drive's own checks, now
 
     def detuning(self, amplitude: float) -> np.ndarray:
         """Detunings f_e - f_free (Hz) at ``amplitude``."""
@@ -105,17 +122,42 @@ class LockSettings:
         return RFField(amplitude, frequency, self.phase, tuple(self.direction), strip)
 
 
+#: the sections a lock config may have: those of a chain config
+#: (multiscale.schemas.CHAIN_SECTIONS, which imports this module)
+CONFIG_SECTIONS = ("device", "sweep", "calibration", "plan", "lock", "classify")
+
+
 def load_lock_config(path: str | Path) -> tuple[Any, LockSettings]:
     """(device, settings) from a TOML file with ``[device]`` and ``[lock]`` tables (other
     tables, e.g. ``[sweep]``, are ignored)."""
     from multiscale.sweep import parse_device
 
     data = read_toml(Path(path))
+    unknown = sorted(set(data) - set(CONFIG_SECTIONS))
+    if unknown:
+        fail(unknown[0], data[unknown[0]],
+             f"unknown section; allowed: [device], [lock] (and, ignored here, the other "
+             f"sections of a chain config: {list(CONFIG_SECTIONS)})")
     if "device" not in data:
         raise InputError("device: required section is missing")
     if "lock" not in data:
         raise InputError("lock: required section is missing (see multiscale.lock)")
-    return parse_device(data["device"]), parse(LockSettings, data["lock"], where="lock")
+    device = parse_device(data["device"])
+    settings = parse(LockSettings, data["lock"], where="lock")
+    check_lock_size(device, settings)
+    return device, settings
+
+
+def check_lock_size(device: Any, settings: LockSettings) -> None:
+    """:func:`multiscale.sweep.check_size` of a lock scan: per current density, one free run
+    and one driven run per amplitude and detuning."""
+    from multiscale.sweep import check_size
+
+    driven = len(settings.amplitudes) * len(settings.detunings)
+    durations = ([("free_duration", settings.free_duration)]
+                 + [("duration", settings.duration)] * driven) * len(settings.current_densities)
+    check_size(device, durations, settings.sampling_interval, where="lock",
+               allow_large=settings.allow_large)
 
 
 @dataclass

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from multiscale.config import fail, parse, read_toml, spec, to_dict
+from multiscale.config import MAX_TEMPERATURE, fail, parse, read_toml, spec, to_dict
 from multiscale.errors import InputError
 from network.plan import MAX_STEP, FrequencyPlan
 from network.vowels import VOWELS_7
@@ -64,7 +64,8 @@ class Network:
     n_oscillators: int = spec(4, ge=1, help="oscillators")
     spread: float = spec(0.01, ge=0, lt=0.2, help="device variability of f0 (rel. std)")
     device_seed: int = spec(0, ge=0, help="seed of the device variability")
-    temperature: float = spec(300.0, unit="K", ge=0, help="temperature of thermal noise")
+    temperature: float = spec(300.0, unit="K", ge=0, le=MAX_TEMPERATURE,
+                              help="temperature of thermal noise")
     coupling_strength: float = spec(_PLAN.coupling_strength, unit="1/s", ge=0,
                                     help="electrical coupling Ω")
     coupling_phase: float = spec(_PLAN.coupling_phase, unit="rad", help="coupling phase β")
@@ -244,6 +245,13 @@ def parse_classify(mapping: Any, where: str = "classify") -> ClassifyConfig:
     task = config.task
     if any(not 0 <= k < task.folds for k in task.run_folds):
         fail(f"{prefix}task.run_folds", task.run_folds, f"folds must be in [0, {task.folds - 1}]")
+    step = config.simulation.step
+    for name in ("coupling_strength", "source_amplitude"):  # rates in 1/s
+        rate = getattr(config.network, name)
+        if not max(rate if isinstance(rate, list) else [rate]) * step < 1:
+            fail(f"{prefix}network.{name}", rate,
+                 f"must be < 1/{prefix}simulation.step = {1 / step:.3g} 1/s (a faster rate "
+                 "diverges in an explicit step)")
     n = config.network.n_oscillators
     if not config.patterns and n != DEFAULT_TABLE_SIZE:
         fail(f"{prefix}network.n_oscillators", n, f"the default pattern table is for "
@@ -316,7 +324,7 @@ def default_config_path() -> Path:
 
 def parse_chain_config(data: dict, overrides: dict | None = None) -> ChainConfig:
     """A :class:`ChainConfig` from a TOML mapping; ``overrides`` replace ``[device]`` keys."""
-    from multiscale.sweep import SweepSettings, parse_device
+    from multiscale.sweep import SweepSettings, check_sweep_size, parse_device
 
     if not isinstance(data, dict):
         fail("config", data, "must be a table")
@@ -330,14 +338,16 @@ def parse_chain_config(data: dict, overrides: dict | None = None) -> ChainConfig
         device_table.update(overrides)
     device = parse_device(device_table)
     sweep = parse(SweepSettings, data.get("sweep", {}), where="sweep")
+    check_sweep_size(device, sweep)
     calibration = parse(CalibrationSettings, data.get("calibration", {}), where="calibration")
     plan = parse(PlanSettings, data.get("plan", {}), where="plan")
     classify = parse_classify(data.get("classify", {}))
     lock = None
     if "lock" in data:
-        from multiscale.lock import LockSettings
+        from multiscale.lock import LockSettings, check_lock_size
 
         lock = parse(LockSettings, data["lock"], where="lock")
+        check_lock_size(device, lock)
     _check_drives(classify.network, lock)
     return ChainConfig(device, sweep, calibration, plan, classify, lock=lock, raw=data)
 
@@ -379,7 +389,7 @@ class StudySettings:
                       help="from the compact model onward, or through micromagnetics")
     model: str = spec("reference", help="compact level: 'reference' or an AutoOscillator JSON")
     chain: str = spec("", help="chain level: chain config ('' = the embedded default)")
-    alpha_ref: float = spec(0.01, gt=0, help="Gilbert damping the base model stands for")
+    alpha_ref: float = spec(0.01, gt=0, le=1, help="Gilbert damping the base model stands for")
     plan: str = spec("fixed", choices=("fixed", "adapted"),
                      help="compact level: keep the network's plan, or map it onto each point")
     grid: dict[str, list] = spec({}, help="parameter -> list of values (a grid over all)")
@@ -439,7 +449,7 @@ class ReservoirSettings:
     mask: str = spec("uniform", choices=("uniform", "binary"), help="mask entries")
     mask_seed: int = spec(0, ge=0, help="seed of the input mask")
     noise_seed: int = spec(1, ge=0, help="seed of the thermal noise")
-    temperature: float = spec(300.0, unit="K", ge=0,
+    temperature: float = spec(300.0, unit="K", ge=0, le=MAX_TEMPERATURE,
                               help="device temperature (replaces that of --model)")
 
 @dataclass(frozen=True)

@@ -32,10 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from micromag.engines.registry import ENGINE_NAMES as ENGINES
-from multiscale.config import fail, parse, read_toml, spec, to_dict
+from multiscale.config import MAX_TEMPERATURE, fail, parse, read_toml, spec, to_dict
 from multiscale.errors import InputError
+from multiscale.tasks import MAX_LOCAL_WORKERS
 
-__all__ = ["SweepSettings", "SweepResult", "load_sweep_config", "parse_device", "run_sweep"]
+__all__ = ["SweepSettings", "SweepResult", "load_sweep_config", "parse_device", "run_sweep",
+           "check_size", "check_sweep_size"]
 
 # unit and checks of each device parameter (the device classes hold the defaults)
 _PARAMETER_SPECS: dict[str, dict[str, Any]] = {
@@ -83,7 +85,20 @@ def parse_device(table: Any, where: str = "device") -> Any:
         return device_cls(**{f.name: getattr(config, f.name)
                              for f in dataclasses.fields(config)})
     except ValueError as error:  # cross-field checks (cell larger than the device, ...)
-        raise InputError(f"{where}: {error}") from None
+        # the device names its keys 'VortexSTNO.Ms': in the config they are 'device.Ms'
+        message = str(error).replace(f"{device_cls.__name__}.", f"{where}.")
+        raise InputError(message if message != str(error) else f"{where}: {error}") from None
+
+
+#: the most cell-steps a sweep (or a lock scan) may integrate without allow_large = true:
+#: ~200 times the default chain's sweep (1257 cells, 6 runs of at most 60 ns: 4.5e9), days
+#: of work with the built-in engine
+MAX_CELL_STEPS = 1e12
+#: the step counted per run at T = 0 (s): the order of the adaptive step of the built-in
+#: engine on a 5 nm permalloy mesh; at T > 0 the fixed thermal_time_step counts
+NOMINAL_STEP = 1e-13
+#: the most samples one run may record without allow_large (5 variables: 400 MB)
+MAX_SAMPLES = 1e7
 
 
 @dataclass(frozen=True)
@@ -95,12 +110,15 @@ class SweepSettings:
                                           help="current densities, + along +z")
     duration: float = spec(10e-9, unit="s", gt=0, help="simulated time per current")
     sampling_interval: float = spec(10e-12, unit="s", gt=0, help="time between samples")
-    temperature: float = spec(0.0, unit="K", ge=0, help="temperature")
+    temperature: float = spec(0.0, unit="K", ge=0, le=MAX_TEMPERATURE,
+                              help="temperature (at most 1500 K: above the Curie temperature "
+                                   "of every ferromagnet, Co: 1388 K)")
     seed: int = spec(0, ge=0, help="seed of the thermal field")
     tolerance: float = spec(1e-5, gt=0, lt=1, help="relative tolerance of adaptive steps")
     thermal_time_step: float = spec(1e-13, unit="s", gt=0, help="fixed step for T > 0")
     relax: bool = spec(True, help="relax the device once before the runs")
-    workers: int = spec(0, ge=0, help="local dask workers (0: one per core)")
+    workers: int = spec(0, ge=0, le=MAX_LOCAL_WORKERS,
+                        help="local dask workers (0: one per core)")
     drives: list[dict[str, Any]] = spec([], help="drives of every run (micromag.drives, a table "
                                         "per drive with kind = 'rf_current' | "
                                         "'current_waveform' | 'rf_field' and its fields)")
@@ -109,6 +127,9 @@ class SweepSettings:
                                   "the built-in engine; T = 0 only)")
     steady_min_duration: float = spec(30e-9, unit="s", ge=0,
                                       help="with stop_when_steady: no run ends before this")
+    allow_large: bool = spec(False, help="run even when the sweep would integrate more than "
+                             "1e12 cell-steps (~200 x the default chain's sweep) or a run "
+                             "record more than 1e7 samples")
 
     def __post_init__(self) -> None:
         self.drive_objects()  # bad drive tables: an error naming them, before anything runs
@@ -156,6 +177,41 @@ class SweepSettings:
         return tuple(drives)
 
 
+def check_size(device: Any, durations: list[tuple[str, float]], sampling_interval: float, *,
+               where: str, temperature: float = 0.0, thermal_time_step: float = NOMINAL_STEP,
+               allow_large: bool = False) -> None:
+    """Refuse, before any work, runs that would record or integrate beyond the limits.
+
+    ``durations``: (key, simulated time in s) of every run, the key of ``where`` that sets
+    it; the longest is named. The work counted is cells x steps, one step per
+    :data:`NOMINAL_STEP` at T = 0 and per ``thermal_time_step`` at T > 0 (never coarser than
+    ``sampling_interval``). InputError naming ``where``'s keys and ``{where}.allow_large``,
+    the way to go beyond them.
+    """
+    if allow_large:
+        return
+    key, duration = max(durations, key=lambda run: run[1])
+    samples = duration / sampling_interval
+    if samples > MAX_SAMPLES:
+        raise InputError(
+            f"{where}.{key} = {duration:g} s with {where}.sampling_interval = "
+            f"{sampling_interval:g} s: a run would record {samples:.3g} samples, over the "
+            f"limit {MAX_SAMPLES:.0e}; a shorter duration, a longer sampling interval, or "
+            f"{where}.allow_large = true")
+    thermal = temperature > 0
+    step = min(thermal_time_step if thermal else NOMINAL_STEP, sampling_interval)
+    cells = int(device.magnetic_volume_mask.sum())
+    work = cells * sum(run[1] for run in durations) / step
+    if work > MAX_CELL_STEPS:
+        per = (f"{where}.thermal_time_step = {step:g} s" if thermal
+               else f"{step:g} s (the order of an adaptive step)")
+        raise InputError(
+            f"{where}.{key} = {duration:g} s: the {len(durations)} runs of {cells} cells "
+            f"would integrate {work:.3g} cell-steps at one step per {per}, over the limit "
+            f"{MAX_CELL_STEPS:.0e} (the default chain's sweep: ~5e9); a shorter duration, "
+            f"fewer runs, a coarser mesh, or {where}.allow_large = true")
+
+
 def load_sweep_config(path: str | Path) -> tuple[Any, SweepSettings]:
     """(device, settings) from a TOML file with ``[device]`` and ``[sweep]`` tables."""
     path = Path(path)
@@ -167,7 +223,16 @@ def load_sweep_config(path: str | Path) -> tuple[Any, SweepSettings]:
         raise InputError("device: required section is missing")
     device = parse_device(data["device"])
     settings = parse(SweepSettings, data.get("sweep", {}), where="sweep")
+    check_sweep_size(device, settings)
     return device, settings
+
+
+def check_sweep_size(device: Any, settings: SweepSettings) -> None:
+    """:func:`check_size` of a sweep: one run of ``settings.duration`` per current."""
+    check_size(device, [("duration", settings.duration)] * len(settings.current_densities),
+               settings.sampling_interval, where="sweep", temperature=settings.temperature,
+               thermal_time_step=settings.thermal_time_step,
+               allow_large=settings.allow_large)
 
 
 @dataclass

@@ -27,6 +27,10 @@ from typing import Any
 
 __all__ = ["TaskOutcome", "dask_client", "run_tasks", "MALLOC_ENVIRONMENT", "WORKER_ENVIRONMENT"]
 
+#: the most local worker processes a config or an option may ask for (one per core is the
+#: default; more only oversubscribe, and 1e15 would never start)
+MAX_LOCAL_WORKERS = 1024
+
 #: glibc's malloc thresholds (bytes) read at a process's start: dask's nanny sets
 #: MALLOC_TRIM_THRESHOLD_=65536 for its workers, and with it glibc returns every freed block
 #: above 64 kB to the system and maps blocks above 128 kB afresh: the temporary arrays of a

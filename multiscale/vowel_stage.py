@@ -108,7 +108,8 @@ def oscillator_steps(config: ClassifyConfig, folds: np.ndarray) -> float:
     """Integration steps times oscillators that training and testing ``config`` takes: per
     run fold, every training sample each epoch plus a final pass over all samples; one
     response map."""
-    steps = math.ceil(config.simulation.duration / config.simulation.step)
+    steps = config.simulation.duration / config.simulation.step
+    steps = math.ceil(steps) if math.isfinite(steps) else math.inf  # 1e300 s: no overflow
     samples = 0
     for k in config.run_folds:
         test = int(np.sum(folds == k))
@@ -140,10 +141,13 @@ def vowel_task(config: ClassifyConfig, where: str = "") -> VowelTask:
     simulation = config.simulation
     if work > MAX_OSCILLATOR_STEPS and not simulation.allow_large:
         fail(f"{prefix}simulation.duration", simulation.duration,
-             f"with step = {simulation.step:g} s the training would integrate {work:.3g} "
-             f"oscillator-steps, over the limit {MAX_OSCILLATOR_STEPS:.0e} (the default "
-             "network: ~2e8); a shorter duration, a larger step, or simulation.allow_large = "
-             "true")
+             f"the training would integrate {work:.3g} oscillator-steps ({prefix}"
+             f"simulation.step = {simulation.step:g} s, {prefix}learning.epochs = "
+             f"{learning.epochs}, {len(config.run_folds)} folds, {prefix}network."
+             f"n_oscillators = {config.network.n_oscillators}, {prefix}output."
+             f"response_map_grid = {config.output.response_map_grid}), over the limit "
+             f"{MAX_OSCILLATOR_STEPS:.0e} (the default network: ~2e8); a shorter duration, a "
+             f"larger step, fewer epochs, or {prefix}simulation.allow_large = true")
     lo, hi = config.network.current_range
     try:
         rule = OnlineRule(rate_toward=learning.rate_toward, rate_away=learning.rate_away,

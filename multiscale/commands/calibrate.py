@@ -62,8 +62,9 @@ def run(args: argparse.Namespace) -> int:
     from multiscale.store import drawn, output_folder, record_run, write_dataset
 
     source = Path(args.timeseries)
-    if not (args.power_floor > 0):
-        raise InputError(f"--power-floor = {args.power_floor!r}: must be > 0")
+    if not (0 < args.power_floor < 1):
+        raise InputError(f"--power-floor = {args.power_floor!r}: must be > 0 and < 1 (the "
+                         "power p = |c|^2 of the normalised amplitude is below 1)")
     ds = _load(source)
     seed = ds.attrs.get("seed")
     if seed is not None:

@@ -28,9 +28,11 @@ def run(args: argparse.Namespace) -> int:
     from multiscale.cli import print_figures
     from multiscale.errors import InputError
     from multiscale.study import load_study, run_study
+    from multiscale.tasks import MAX_LOCAL_WORKERS
 
-    if args.workers is not None and args.workers < 1:
-        raise InputError(f"--workers = {args.workers!r}: must be >= 1")
+    if args.workers is not None and not 1 <= args.workers <= MAX_LOCAL_WORKERS:
+        raise InputError(f"--workers = {args.workers!r}: must be >= 1 and <= "
+                         f"{MAX_LOCAL_WORKERS} (local worker processes)")
     if args.workers is not None and args.scheduler is not None:
         raise InputError("--workers: only for the local cluster; not with --scheduler")
     study = load_study(args.config)

@@ -26,14 +26,18 @@ sampling_interval = 10e-12
 
 @pytest.mark.parametrize("change, message", [
     ("Ms = -1.0", "device.Ms = -1.0: must be > 0 (A/m)"),
-    ("cell_size = 100e-9", "device: VortexSTNO.cell_size = 1e-07: must not exceed"),
+    ("cell_size = 100e-9", "device.cell_size = 1e-07: must not exceed"),
     ("cell_size = 50e-9", "no cell centre lies inside the device"),
     ("colour = 1", "device.colour"),
     ("chirality = 3", "device.chirality = 3"),
     # extreme values that passed validation and ended in OverflowError tracebacks
-    ("Ms = 1e300", "VortexSTNO.Ms = 1e+300: must be <= 1e+07 A/m"),
-    ("A = 1e300", "VortexSTNO.A = 1e+300: must be <= 1e-09 J/m"),
-    ("diameter = 1e300", "would have inf cells; at most 16777216"),
+    ("Ms = 1e300", "device.Ms = 1e+300: must be <= 1e+07 A/m"),
+    ("A = 1e300", "device.A = 1e+300: must be <= 1e-09 J/m"),
+    ("diameter = 1e300", "device.diameter = 1e+300 m the mesh would have inf cells; at most"),
+    # found by the fuzz corpus (tests/fuzz): more bounds, and the device's keys named
+    ("thickness = 1e300", "device.thickness = 1e+300: must be <= 1e-06 m"),
+    ("alpha = 1e300", "device.alpha = 1e+300: must be <= 1 (Gilbert damping"),
+    ("core_radius = 1e300", "device.core_radius = 1e+300: must be smaller than the disk"),
     ("diameter = 1e-3", "would have 4e+10 cells"),
 ])
 def test_bad_device_config_exits_2(tmp_path, capsys, change, message):
@@ -56,6 +60,23 @@ def test_bad_sweep_config_exits_2(tmp_path, capsys):
                                                             "duration = -1.0"))
     assert main(["sweep", str(config), "--out", str(tmp_path / "out")]) == 2
     assert "sweep.duration = -1.0: must be > 0 (s)" in capsys.readouterr().err
+
+
+def test_a_sweep_of_days_is_refused_unless_allowed(tmp_path, capsys):
+    """duration = 1e300 s ended in a TypeError traceback after the relaxation, 1 ms would run
+    for months: the cell-steps of a sweep are counted first (issue 19, point 2)."""
+    from multiscale.sweep import load_sweep_config
+
+    config = tmp_path / "long.toml"
+    config.write_text(TINY.format(currents="1e11").replace("duration = 0.1e-9", "duration = 1e-3")
+                      .replace("sampling_interval = 10e-12", "sampling_interval = 1e-9"))
+    assert main(["sweep", str(config), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "sweep.duration = 0.001 s" in err and "sweep.allow_large = true" in err, err
+    assert not (tmp_path / "out").exists()
+    config.write_text(config.read_text() + "allow_large = true\n")
+    device, settings = load_sweep_config(config)  # allowed: no error
+    assert settings.allow_large and settings.duration == 1e-3
 
 
 @pytest.mark.parametrize("name", ENGINE_NAMES)

@@ -51,3 +51,20 @@ def test_default_plan_keeps_the_sources_apart(samples):
             assert f + width < f_a.min()
         else:
             assert f - width > f_b.max()
+
+
+def test_a_run_that_diverges_raises_instead_of_answering_at_chance(samples):
+    """Rates far beyond 1/step (here sources of 1e300 1/s, which no config check sees when
+    they come from physical sources through a model's κ) give NaN frequencies: the network
+    raises NetworkDiverged naming the step and the rates, never a prediction from NaN."""
+    import dataclasses
+
+    from network.vowels import NetworkDiverged
+
+    table = default_table(VOWELS_7)
+    network = default_network(VOWELS_7, table)
+    huge = dataclasses.replace(network, source_amplitude=(1e300,) * len(network.maps),
+                               duration=20e-9, readout_window=10e-9)
+    currents = initial_currents(network, samples)
+    with pytest.raises(NetworkDiverged, match="step = "):
+        huge.respond(currents, samples.features[:2])
