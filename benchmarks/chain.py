@@ -6,19 +6,23 @@ compilation counts as it does for a new user. The variants:
 
 - ``steady``: the embedded default chain (multiscale/defaults/chain.toml): six currents, each
   run ending once its orbit is steady (``sweep.stop_when_steady = true``,
-  micromag.engines.SteadyState; at least 30 ns, at most 100 ns);
-- ``full``: the same with ``sweep.stop_when_steady = false``: six currents x 100 ns.
+  micromag.engines.SteadyState; at least 30 ns, at most 60 ns);
+- ``full``: the same with ``sweep.stop_when_steady = false``: six currents x 60 ns;
+- ``previous``: the default of 2026-12-03 to 2026-12-07, every run at most 100 ns (rather than
+  60 ns) and ending once steady.
 
 Printed: per variant the wall time of the whole run and of each stage (sweep, calibration,
 classify), the simulated ns of the sweep, the fitted f0, I_th, Γ_G, N, df_dI with their
-standard errors, and the test accuracy; then, for ``steady`` against ``full``, each
-parameter's difference in units of the ``full`` run's standard error. The last lines::
+standard errors, and the test accuracy; then, for ``steady`` against each other variant run, each
+parameter's difference in units of that variant's standard error. The last lines::
 
-    wall_s_full=<s> wall_s_steady=<s> speedup=<full/steady>
-    max_param_shift_in_stderr=<max |p_steady - p_full| / stderr_full> accuracy_shift=<a_s - a_f>
+    wall_s_<other>=<s> wall_s_steady=<s> speedup=<other/steady>
+    max_param_shift_in_stderr_<other>=<max |p_steady - p_other| / stderr_other>
+    accuracy_shift_<other>=<a_steady - a_other>
 
-Usage: ``python benchmarks/chain.py [--out DIR] [--variants full steady]``. Run it on a quiet
-machine (the load average is printed first); ``MULTISCALE_DATA`` must point at the vowel data.
+Usage: ``python benchmarks/chain.py [--out DIR] [--variants full previous steady]``. Run it
+on a quiet machine (the load average is printed first); ``MULTISCALE_DATA`` must point at the
+vowel data.
 """
 
 from __future__ import annotations
@@ -50,8 +54,13 @@ def variant_config(name: str, folder: Path) -> Path | None:
         raise SystemExit("the default chain's [sweep] table changed: update benchmarks/chain.py")
     if name == "full":
         text = text.replace(marker, "stop_when_steady = false", 1)
+    elif name == "previous":
+        duration = "duration = 60e-9"
+        if duration not in text:
+            raise SystemExit("the default chain's duration changed: update benchmarks/chain.py")
+        text = text.replace(duration, "duration = 100e-9", 1)
     else:
-        raise SystemExit(f"unknown variant {name!r}; allowed: full, steady")
+        raise SystemExit(f"unknown variant {name!r}; allowed: full, previous, steady")
     path = folder / f"chain_{name}.toml"
     path.write_text(text)
     return path
@@ -96,7 +105,7 @@ def run_variant(name: str, out: Path) -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="benchmarks/results/chain")
-    parser.add_argument("--variants", nargs="+", default=["full", "steady"])
+    parser.add_argument("--variants", nargs="+", default=["previous", "steady"])
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -111,16 +120,21 @@ def main(argv: list[str] | None = None) -> None:
             print(f"    {p} = {result['params'][p]:.4g} ± {result['stderr'][p]:.2g} {UNITS[p]}")
         print(f"    accuracy_test = {result['accuracy_test']:.3f}")
     (out / "results.json").write_text(json.dumps(results, indent=1))
-    if {"full", "steady"} <= set(results):
-        full, steady = results["full"], results["steady"]
-        shifts = {p: abs(steady["params"][p] - full["params"][p]) / full["stderr"][p]
-                  for p in PARAMETERS}
-        print("shift in units of the full run's stderr: "
-              + ", ".join(f"{p} {s:.2f}" for p, s in shifts.items()))
-        print(f"wall_s_full={full['wall_s']:.0f} wall_s_steady={steady['wall_s']:.0f} "
-              f"speedup={full['wall_s'] / steady['wall_s']:.2f}")
-        print(f"max_param_shift_in_stderr={max(shifts.values()):.2f} "
-              f"accuracy_shift={steady['accuracy_test'] - full['accuracy_test']:+.3f}")
+    for other in ("full", "previous"):
+        if {other, "steady"} <= set(results):
+            compare(results[other], results["steady"], other)
+
+
+def compare(other: dict, steady: dict, name: str) -> None:
+    """Print the default (``steady``) against another variant, in that variant's stderr."""
+    shifts = {p: abs(steady["params"][p] - other["params"][p]) / other["stderr"][p]
+              for p in PARAMETERS}
+    print(f"shift in units of the {name} run's stderr: "
+          + ", ".join(f"{p} {s:.2f}" for p, s in shifts.items()))
+    print(f"wall_s_{name}={other['wall_s']:.0f} wall_s_steady={steady['wall_s']:.0f} "
+          f"speedup={other['wall_s'] / steady['wall_s']:.2f}")
+    print(f"max_param_shift_in_stderr_{name}={max(shifts.values()):.2f} "
+          f"accuracy_shift_{name}={steady['accuracy_test'] - other['accuracy_test']:+.3f}")
 
 
 if __name__ == "__main__":
