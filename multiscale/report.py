@@ -135,7 +135,7 @@ def _drives_section(result: Any, config: Any) -> list[str]:
     phase = np.asarray(middle.get("phase_rad", [[]]), float)
     lines.append("")
     if record.get("kind") == "circuit":
-        from network.circuit import emitted_current, load_power
+        from network.circuit import emitted_current, load_power, mutual_coupling
 
         r = model.resistance_coefficient
         off = ~np.eye(magnitude.shape[0], dtype=bool)
@@ -158,7 +158,7 @@ def _drives_section(result: Any, config: Any) -> list[str]:
             f"κ_I above, R_L = {record['load_resistance_ohm']:g} Ω, delay "
             f"{record['delay_s']:g} s, self-coupling {record['self_coupling']}. At the middle "
             f"of the current range: |K_jl| (j ≠ l) = "
-            f"{format_quantity(float(magnitude[off].mean()), '1/s')} "
+            f"{format_quantity(mutual_coupling(magnitude), '1/s')} "
             f"(range {magnitude[off].min():.3g}–{magnitude[off].max():.3g}), phase "
             f"{float(np.angle(np.exp(1j * phase[off]).mean())):.3f} rad; "
             f"|K_jj| = {float(np.diag(magnitude).mean()):.3g} 1/s. Each run uses K at its own "

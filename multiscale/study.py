@@ -116,7 +116,12 @@ def parse_study(data: dict, base: Path | None = None) -> Study:
             path = Path(settings.chain)
             if base is not None and not path.is_absolute():
                 path = base / path
-        chain = load_chain_config(path)
+            if not path.is_file():
+                fail("study.chain", settings.chain, f"no such chain config file ({path})")
+        try:
+            chain = load_chain_config(path)
+        except InputError as error:
+            raise InputError(f"study.chain = {settings.chain!r}: {error}") from None
         allowed = (*[f.name for f in dataclasses.fields(chain.device)], *NETWORK_KEYS)
     for name in names:
         where = "study.grid" if settings.grid else "study.points"
@@ -128,10 +133,34 @@ def parse_study(data: dict, base: Path | None = None) -> Study:
         if name == "device_seed" and any(float(v) != int(v) or v < 0 for v in values):
             fail(f"{where}.device_seed", values, "must be integers >= 0 (seeds)")
     study = Study(settings, classify, chain, model)
+    _check_values(study)
     if settings.level == "chain":  # every device must parse before anything runs
         for point in study.point_values():
-            _chain_config_for(study, point)
+            try:
+                _chain_config_for(study, point)
+            except InputError as error:
+                raise InputError(f"study point {point}: {error}") from None
     return study
+
+
+def _check_values(study: Study) -> None:
+    """Every value of the grid on its own (or every point of the list): InputError naming
+    ``study.grid.<parameter>`` (``study.points[i]``) and the value the device or the network
+    refuses. A point without a network (:class:`DeviceError`) is a result, not an error."""
+    settings = study.settings
+    point_of = _chain_config_for if settings.level == "chain" else _compact_point
+    if settings.grid:
+        single = [(f"study.grid.{name}", value, {name: value})
+                  for name, values in settings.grid.items() for value in values]
+    else:
+        single = [(f"study.points[{i}]", point, point) for i, point in enumerate(settings.points)]
+    for key, value, point in single:
+        try:
+            point_of(study, point)
+        except DeviceError:
+            pass
+        except InputError as error:
+            fail(key, value, f"refused: {error}")
 
 
 def load_study(path: str | Path) -> Study:
@@ -243,6 +272,7 @@ def evaluate_point(task: dict) -> dict:
     from compact.model import AutoOscillator
     from multiscale.store import Store, write_json
     from multiscale.vowel_stage import classify_stage
+    from network.circuit import mutual_coupling
 
     store = Store(task["store"])
     found = store.find(task["inputs"], engine="network")
@@ -262,7 +292,7 @@ def evaluate_point(task: dict) -> dict:
                 result.update(
                     accuracy_train=trained.accuracy_train,
                     accuracy_test=trained.accuracy_test,
-                    coupling_magnitude=_mutual_coupling(trained.network.coupling),
+                    coupling_magnitude=mutual_coupling(trained.network.coupling),
                     linewidth=float(hot.linewidth(mid)),
                     locking_half_width=float(model.locking_range(
                         mid, trained.network.source_amplitude[0])),
@@ -279,6 +309,7 @@ def _chain_tail(task: dict, store: Any) -> dict:
 
     from multiscale.pipeline import calibration_stage, network_stage
     from multiscale.schemas import parse_chain_config
+    from network.circuit import mutual_coupling
 
     config = parse_chain_config(task["chain"], overrides=task["overrides"])
     config = dataclasses.replace(
@@ -293,20 +324,28 @@ def _chain_tail(task: dict, store: Any) -> dict:
 
         model = AutoOscillator.from_dict(task["model"])
     classify = network_stage(config, model, calibration.calibration, store, progress=False)
-    return {"accuracy_train": classify.summary["accuracy_train"],
+    return {**_window_evidence(timeseries, calibration.calibration),
+            "accuracy_train": classify.summary["accuracy_train"],
             "accuracy_test": classify.summary["accuracy_test"],
-            "coupling_magnitude": _mutual_coupling(
+            "coupling_magnitude": mutual_coupling(
                 classify.summary["coupling"]["middle_of_current_range"]["magnitude_1_per_s"]),
             **{k: getattr(model, k) for k in MODEL_KEYS}}
 
 
-def _mutual_coupling(coupling: Any) -> float:
-    """Mean |K_jl| (j ≠ l, 1/s) of a coupling matrix (complex, or its magnitudes)."""
+def _window_evidence(timeseries: Any, calibration: Any) -> dict:
+    """How a chain point shows that its currents lie in a window of steady orbits: the number
+    of swept currents whose run ended steady (``sweep.stop_when_steady``; NaN when the sweep
+    ran fixed durations), the number the calibration counts as oscillating, and the number
+    whose vortex core was lost."""
     import numpy as np
 
-    magnitude = np.abs(np.asarray(coupling))
-    off = ~np.eye(magnitude.shape[0], dtype=bool)
-    return float(magnitude[off].mean()) if off.any() else math.nan
+    reasons = json.loads(timeseries.attrs.get("stop_reasons", "null") or "null")
+    steady = (math.nan if reasons is None
+              else sum(str(r).startswith("steady") for r in reasons.values()))
+    lost = np.atleast_1d(timeseries.attrs.get("core_lost_current_densities", []))
+    return {"steady_currents": steady,
+            "oscillating_currents": int(np.sum(calibration["oscillating"].values)),
+            "core_lost_currents": int(np.size(lost))}
 
 
 # ---------------------------------------------------------------------------- the study
@@ -411,7 +450,11 @@ VARIABLES = {"accuracy_test": ("1", "test accuracy (mean over folds)"),
              "coupling_magnitude": ("1/s", "mean |K_jl|, j != l, at mid current range"),
              "kappa_current": ("1/(s A)", "input coupling of an RF current"),
              "kappa_field": ("1/(s A/m)", "input coupling of an RF field"),
-             "resistance_amplitude": ("ohm", "|r|, resistance oscillation per unit amplitude")}
+             "resistance_amplitude": ("ohm", "|r|, resistance oscillation per unit amplitude"),
+             "steady_currents": ("1", "swept currents whose run ended on a steady orbit"),
+             "oscillating_currents": ("1", "swept currents the calibration counts as "
+                                           "oscillating"),
+             "core_lost_currents": ("1", "swept currents whose vortex core was lost")}
 
 
 def study_dataset(study: Study, results: list[dict]):

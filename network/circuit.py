@@ -53,7 +53,7 @@ import numpy as np
 from compact.model import AutoOscillator
 
 __all__ = ["SeriesCircuit", "coupling_matrix", "emitted_current", "load_power",
-           "loop_resistance"]
+           "loop_resistance", "mutual_coupling"]
 
 
 def _vector(value, n: int, name: str, unit: str, complex_ok: bool = False) -> np.ndarray:
@@ -168,6 +168,14 @@ def load_power(current_amplitude, load_resistance: float = 50.0) -> np.ndarray:
     """Power (W) delivered into the load R_L (Ω) by the RF current of complex amplitude Î (A):
     |Î|² R_L / 2."""
     return np.abs(np.asarray(current_amplitude, complex)) ** 2 * float(load_resistance) / 2
+
+
+def mutual_coupling(coupling) -> float:
+    """Mean |K_jl| over j ≠ l (1/s) of a coupling matrix (complex, or its magnitudes); NaN for
+    a single oscillator."""
+    magnitude = np.abs(np.asarray(coupling))
+    off = ~np.eye(magnitude.shape[0], dtype=bool)
+    return float(magnitude[off].mean()) if off.any() else math.nan
 
 
 #: the calibrated fields of :class:`compact.model.AutoOscillator` that the circuit needs
