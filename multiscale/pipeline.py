@@ -170,8 +170,8 @@ def calibration_stage(config: ChainConfig, timeseries: Any, runs: Any,
             except ValueError as error:
                 raise DeviceError(
                     f"calibration of the sweep (sweep.current_densities, sweep.duration): "
-                    f"{error}" + (f"; the core was expelled at {expelled} A/m^2" if expelled
-                                  else "")) from None
+                    f"{error}" + (f"; the core was expelled or reversed at {expelled} A/m^2"
+                                  if expelled else "")) from None
             calibration, model = fit.calibration_, fit.model_
             calibration.attrs["expelled_current_densities"] = json.dumps(expelled)
             source = "fit"
@@ -201,9 +201,10 @@ def calibration_stage(config: ChainConfig, timeseries: Any, runs: Any,
 
 
 def _without_expelled_core(timeseries: Any) -> tuple[Any, list[float]]:
-    """The sweep without currents whose vortex core left the disk (NaN core position).
+    """The sweep without currents whose vortex core left the disk (NaN core position) or
+    ended reversed (the sweep's ``core_reversed_current_densities``).
 
-    Above the expulsion current J_c2 there is no steady orbit to calibrate; those currents
+    Above the upper window edge J_c2 there is no steady orbit to calibrate; those currents
     are reported (A/m²) and left out.
     """
     import numpy as np
@@ -213,6 +214,8 @@ def _without_expelled_core(timeseries: Any) -> tuple[Any, list[float]]:
     # a sample without a core; NaN in mx too is after the end of a run that stopped early
     no_core = np.isnan(timeseries["core_x"]) & np.isfinite(timeseries["mx"])
     lost = np.asarray(no_core.any("time").values, bool)
+    reversed_at = np.atleast_1d(timeseries.attrs.get("core_reversed_current_densities", []))
+    lost |= np.isin(timeseries["current_density"].values, np.asarray(reversed_at, float))
     expelled = [float(j) for j in timeseries["current_density"].values[lost]]
     return timeseries.isel(current=np.flatnonzero(~lost)), expelled
 

@@ -335,17 +335,19 @@ def _chain_tail(task: dict, store: Any) -> dict:
 def _window_evidence(timeseries: Any, calibration: Any) -> dict:
     """How a chain point shows that its currents lie in a window of steady orbits: the number
     of swept currents whose run ended steady (``sweep.stop_when_steady``; NaN when the sweep
-    ran fixed durations), the number the calibration counts as oscillating, and the number
-    whose vortex core was lost."""
+    ran fixed durations), the number the calibration counts as oscillating, and the numbers
+    whose vortex core was lost or ended reversed."""
     import numpy as np
 
     reasons = json.loads(timeseries.attrs.get("stop_reasons", "null") or "null")
     steady = (math.nan if reasons is None
               else sum(str(r).startswith("steady") for r in reasons.values()))
     lost = np.atleast_1d(timeseries.attrs.get("core_lost_current_densities", []))
+    reversed_at = np.atleast_1d(timeseries.attrs.get("core_reversed_current_densities", []))
     return {"steady_currents": steady,
             "oscillating_currents": int(np.sum(calibration["oscillating"].values)),
-            "core_lost_currents": int(np.size(lost))}
+            "core_lost_currents": int(np.size(lost)),
+            "core_reversed_currents": int(np.size(reversed_at))}
 
 
 # ---------------------------------------------------------------------------- the study
@@ -454,7 +456,9 @@ VARIABLES = {"accuracy_test": ("1", "test accuracy (mean over folds)"),
              "steady_currents": ("1", "swept currents whose run ended on a steady orbit"),
              "oscillating_currents": ("1", "swept currents the calibration counts as "
                                            "oscillating"),
-             "core_lost_currents": ("1", "swept currents whose vortex core was lost")}
+             "core_lost_currents": ("1", "swept currents whose vortex core was lost"),
+             "core_reversed_currents": ("1", "swept currents whose vortex core ended "
+                                             "reversed")}
 
 
 def study_dataset(study: Study, results: list[dict]):

@@ -247,6 +247,9 @@ class SweepResult:
     #: current densities (A/m^2) whose vortex core left the disk (core position NaN) during
     #: the run: a result, kept in the Dataset, but no steady orbit
     core_lost: list[float] = dataclasses.field(default_factory=list)
+    #: current densities (A/m^2) whose vortex core ended with the polarity opposite to the
+    #: device's: driven past the upper window edge, no longer this device's oscillator
+    core_reversed: list[float] = dataclasses.field(default_factory=list)
 
 
 def _core_lost(dataset: Any) -> bool:
@@ -255,6 +258,15 @@ def _core_lost(dataset: Any) -> bool:
     import numpy as np
 
     return bool(np.isnan(dataset.get("core_x", dataset.mx)).any())
+
+
+def _core_reversed(dataset: Any, device: Any) -> bool:
+    """The run ended with a vortex core of the polarity opposite to ``device.core_polarity``
+    (``final_core_polarity``, :func:`micromag.engines.timeseries.core_polarity`; runs that
+    do not record it count as not reversed)."""
+    polarity = int(dataset.attrs.get("final_core_polarity", 0))
+    expected = getattr(device, "core_polarity", None)
+    return expected is not None and polarity != 0 and polarity != expected
 
 
 def _run_one(engine_name: str, device_dict: dict, spec_dict: dict, initial_path: str | None,
@@ -394,6 +406,8 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
     datasets = [xr.load_dataset(folders[J] / "timeseries.nc", engine="h5netcdf")
                 for J in sorted(folders)]
     core_lost = [J for J, ds in zip(sorted(folders), datasets, strict=True) if _core_lost(ds)]
+    core_reversed = [J for J, ds in zip(sorted(folders), datasets, strict=True)
+                     if _core_reversed(ds, device)]
     resolution = getattr(device, "resolution_warning", lambda: None)()
     device_warnings = [resolution] if resolution else []
     if datasets:
@@ -405,10 +419,12 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
                 {f"{J:.6g}": ds.attrs.get("stop_reason", "") for J, ds
                  in zip(sorted(folders), datasets, strict=True)})
         for key in ("run_spec", "wall_s", "wall_time_s", "steps", "steps_accepted",
-                    "steps_rejected", "field_evaluations"):  # per-run figures: in the store
+                    "steps_rejected", "field_evaluations",
+                    "final_core_polarity"):  # per-run figures: in the store
             dataset.attrs.pop(key, None)
         dataset.attrs["failed_current_densities"] = np.array(sorted(failed), dtype=float)
         dataset.attrs["core_lost_current_densities"] = np.array(core_lost, dtype=float)
+        dataset.attrs["core_reversed_current_densities"] = np.array(core_reversed, dtype=float)
         dataset.attrs["warnings"] = json.dumps(device_warnings)
         dataset.attrs["created"] = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
         write_dataset(dataset, out / "timeseries.nc")
@@ -419,9 +435,10 @@ def run_sweep(device: Any, settings: SweepSettings, *, engine: str | None = None
                 "engine_version": version, "computed": computed,
                 "reused": reused, "failed": {str(k): v for k, v in failed.items()},
                 "runs": {str(k): str(v) for k, v in folders.items()}, "wall_s": wall,
-                "core_lost": core_lost, "warnings": device_warnings, "success": not failed},
+                "core_lost": core_lost, "core_reversed": core_reversed,
+                "warnings": device_warnings, "success": not failed},
                out / "info.json")
-    return SweepResult(dataset, computed, reused, failed, wall, core_lost)
+    return SweepResult(dataset, computed, reused, failed, wall, core_lost, core_reversed)
 
 
 def _compute(pending: list, name: str, device_dict: dict, initial: str | None, store: Any,

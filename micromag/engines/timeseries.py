@@ -22,8 +22,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .problem import Problem
     from .runspec import RunSpec
 
-__all__ = ["CORE_MIN_PEAK", "CORE_REGION_FRACTION", "CORE_WEIGHT_POWER", "core_position",
-           "timeseries_dataset"]
+__all__ = ["CORE_MIN_PEAK", "CORE_REGION_FRACTION", "CORE_WEIGHT_POWER", "core_polarity",
+           "core_position", "timeseries_dataset"]
 
 #: Below this peak |m_z| (1) a frame has no vortex core (it was expelled).
 CORE_MIN_PEAK = 0.5
@@ -81,6 +81,20 @@ def core_position(
     cx[gone] = np.nan
     cy[gone] = np.nan
     return (cx[0], cy[0]) if single else (cx, cy)
+
+
+def core_polarity(mz: np.ndarray, *, min_peak: float = CORE_MIN_PEAK) -> int:
+    """The vortex core's polarity: the sign (+1 or -1) of m_z where |m_z| peaks; 0 without a
+    core (peak |m_z| below ``min_peak``).
+
+    ``mz``: m_z of one frame, any shape (cells outside the magnet hold 0). A vortex driven
+    above its upper window edge reverses its core (the critical core velocity, Guslienko et
+    al., PRL 100, 027203 (2008)); the reversed core is damped by the same current and the
+    orbit collapses, so the run is no longer an oscillator of the device's polarity.
+    """
+    mz = np.asarray(mz, dtype=float).ravel()
+    peak = int(np.argmax(np.abs(mz)))
+    return int(np.sign(mz[peak])) if abs(mz[peak]) >= min_peak else 0
 
 
 def timeseries_dataset(
@@ -147,10 +161,13 @@ def timeseries_dataset(
         if values is not None:
             data["resistance"] = (dims, np.asarray(values, float)[None, :],
                                   {"units": "ohm", "long_name": "R = R_P + dR (1 - m.m_ref)/2"})
+    final_polarity = None
     if final_state is not None:
         final_state = np.asarray(final_state, dtype=float)
         data["m_final"] = (("current", "x", "y", "z", "vector"), final_state[None], {
             "units": "1", "long_name": "unit magnetisation at the end of the run"})
+        if core is not None:  # a vortex: which way its core points at the end
+            final_polarity = core_polarity(final_state[..., 2].mean(axis=2))
     signal = spec.current_signal()
     if signal is not None:
         values = [signal.current_density(t) for t in time]
@@ -175,6 +192,8 @@ def timeseries_dataset(
         "gamma0": problem.gamma0,
         "run_spec": json.dumps(spec.to_dict()),
     }
+    if final_polarity is not None:
+        attrs["final_core_polarity"] = final_polarity
     if spec.steady_state is not None:  # engines that stop early say why in extra_attrs
         attrs["stop_reason"] = f"{engine} cannot stop early: ran the whole duration"
     attrs.update(extra_attrs or {})

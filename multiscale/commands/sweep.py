@@ -34,8 +34,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"failed: current_density={J:.6g} A/m^2: {error}")
     for J in result.core_lost:  # kept in the Dataset; no steady orbit there
         print(f"core lost: current_density={J:.6g} A/m^2: the vortex core left the disk")
+    for J in result.core_reversed:  # kept in the Dataset; past the upper window edge
+        print(f"core reversed: current_density={J:.6g} A/m^2: the vortex core ended with the "
+              "polarity opposite to device.core_polarity (past the window's upper edge)")
     print_figures(currents=len(settings.current_densities), computed=result.computed,
                   reused=result.reused, failed=len(result.failed),
-                  core_lost=len(result.core_lost), wall_s=result.wall_s,
+                  core_lost=len(result.core_lost), core_reversed=len(result.core_reversed),
+                  wall_s=result.wall_s,
                   out=f"{args.out}/timeseries.nc")
     return 0 if not result.failed else 1

@@ -269,3 +269,36 @@ def test_ctrl_c_stops_a_sweep_with_one_line_and_no_workers_left(tmp_path):
         time.sleep(0.5)
     else:
         pytest.fail("processes of the sweep's group are still alive 30 s after it ended")
+
+
+def test_a_reversed_vortex_core_is_counted_not_a_silent_success(tmp_path, capsys):
+    """vortex_small (core polarity -1) at 5e12 A/m^2, far past its upper window edge: within
+    2 ns the core reverses to +1 and settles at the centre, a curled state that no longer
+    gyrates (the case of issue 19 recorded as a success). The sweep names it, counts it on its
+    summary line and records it; the current inside the window keeps the device's polarity."""
+    import xarray as xr
+
+    text = (Path(__file__).parents[2] / "examples" / "vortex_small.toml").read_text()
+    lines = [line for line in text.splitlines()
+             if not line.startswith(("current_densities", "duration"))]
+    at = lines.index("[sweep]") + 1
+    lines[at:at] = ["current_densities = [1.0e11, 5.0e12]", "duration = 2e-9"]
+    config = tmp_path / "reversed.toml"
+    config.write_text("\n".join(lines) + "\n")
+    assert main(["sweep", str(config), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "core reversed: current_density=5e+12 A/m^2" in out
+    assert " core_reversed=1 " in out.strip().splitlines()[-1]
+    ds = xr.load_dataset(tmp_path / "out" / "timeseries.nc", engine="h5netcdf")
+    np.testing.assert_array_equal(ds.attrs["core_reversed_current_densities"], [5e12])
+
+
+def test_core_polarity_is_the_sign_at_the_peak_and_zero_without_a_core():
+    from micromag.engines.timeseries import core_polarity
+
+    mz = np.zeros((5, 5))
+    mz[2, 2], mz[1, 1] = -0.9, 0.3
+    assert core_polarity(mz) == -1
+    mz[3, 3] = 0.95
+    assert core_polarity(mz) == 1
+    assert core_polarity(0.4 * np.ones((5, 5))) == 0  # peak below CORE_MIN_PEAK: no core

@@ -233,3 +233,24 @@ def test_bad_chain_configs_exit_2_naming_the_key(tmp_path, anchor, replacement, 
     assert done.returncode == 2, done.stderr[-2000:]
     assert key in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out" / "sweep").exists()  # nothing ran
+
+
+def test_the_calibration_leaves_out_currents_whose_core_was_lost_or_reversed():
+    """A current with a NaN core position (expelled) and one the sweep lists as reversed are
+    both dropped before the fit and named; NaN after a run's end (stopped once steady) is not
+    a lost core."""
+    import xarray as xr
+
+    from multiscale.pipeline import _without_expelled_core
+
+    J = np.array([1e11, 2e11, 3e11, 4e11])
+    core = np.zeros((4, 5))
+    core[1, 2] = np.nan                 # the core left the disk mid-run
+    mx = np.zeros((4, 5))
+    core[3, 3:] = mx[3, 3:] = np.nan     # a run that stopped early: not lost
+    ds = xr.Dataset({"core_x": (("current", "time"), core), "mx": (("current", "time"), mx)},
+                    coords={"current_density": ("current", J), "time": np.arange(5.0)})
+    ds.attrs["core_reversed_current_densities"] = np.array([3e11])
+    kept, dropped = _without_expelled_core(ds)
+    assert dropped == [2e11, 3e11]
+    assert kept["current_density"].values.tolist() == [1e11, 4e11]
