@@ -33,7 +33,10 @@ from multiscale.errors import InputError
 T = TypeVar("T")
 
 __all__ = ["spec", "parse", "read_toml", "load_toml", "fail", "to_dict", "InputError",
-           "MAX_TEMPERATURE"]
+           "CHAIN_SECTIONS", "MAX_TEMPERATURE"]
+
+#: the tables of a chain config (``multiscale run``); a sweep or lock config may hold them too
+CHAIN_SECTIONS = ("device", "sweep", "calibration", "plan", "lock", "classify")
 
 #: the hottest a device may be in any config (K): above the Curie temperature of every
 #: ferromagnet (Co: 1388 K) no device oscillates, and 1e300 K ends in NaN

@@ -41,7 +41,7 @@ from typing import Any, Literal
 import numpy as np
 
 from micromag.engines.registry import ENGINE_NAMES as ENGINES
-from multiscale.config import fail, parse, read_toml, spec, to_dict
+from multiscale.config import CHAIN_SECTIONS, fail, parse, read_toml, spec, to_dict
 from multiscale.errors import InputError
 from multiscale.tasks import MAX_LOCAL_WORKERS
 
@@ -122,22 +122,17 @@ class LockSettings:
         return RFField(amplitude, frequency, self.phase, tuple(self.direction), strip)
 
 
-#: the sections a lock config may have: those of a chain config
-#: (multiscale.schemas.CHAIN_SECTIONS, which imports this module)
-CONFIG_SECTIONS = ("device", "sweep", "calibration", "plan", "lock", "classify")
-
-
 def load_lock_config(path: str | Path) -> tuple[Any, LockSettings]:
     """(device, settings) from a TOML file with ``[device]`` and ``[lock]`` tables (other
     tables, e.g. ``[sweep]``, are ignored)."""
     from multiscale.sweep import parse_device
 
     data = read_toml(Path(path))
-    unknown = sorted(set(data) - set(CONFIG_SECTIONS))
+    unknown = sorted(set(data) - set(CHAIN_SECTIONS))
     if unknown:
         fail(unknown[0], data[unknown[0]],
              f"unknown section; allowed: [device], [lock] (and, ignored here, the other "
-             f"sections of a chain config: {list(CONFIG_SECTIONS)})")
+             f"sections of a chain config: {list(CHAIN_SECTIONS)})")
     if "device" not in data:
         raise InputError("device: required section is missing")
     if "lock" not in data:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from multiscale.config import MAX_TEMPERATURE, fail, parse, read_toml, spec, to_dict
+from multiscale.config import CHAIN_SECTIONS, MAX_TEMPERATURE, fail, parse, read_toml, spec, to_dict
 from multiscale.errors import InputError
 from network.plan import MAX_STEP, FrequencyPlan
 from network.vowels import VOWELS_7
@@ -270,9 +270,6 @@ def load_classify(path: str | Path) -> ClassifyConfig:
 
 
 # ---------------------------------------------------------------------------- chain
-CHAIN_SECTIONS = ("device", "sweep", "calibration", "plan", "lock", "classify")
-
-
 @dataclass(frozen=True)
 class CalibrationSettings:
     """The ``[calibration]`` table: options of :class:`compact.AutoOscillatorFit`."""
