@@ -16,8 +16,9 @@ Printed per cap: the powers p(I), each fitted parameter's shift from the referen
 of the reference fit's standard error, and the simulated ns the sweep would take. The last
 line: ``cap_ns=<T> max_shift_in_stderr=<...>`` for every cap.
 
-Usage: ``python benchmarks/run_length.py [--out DIR] [--duration S]`` (about 7 minutes on two
-cores; the store in ``--out`` makes a rerun take seconds).
+Usage: ``python benchmarks/run_length.py [--out DIR] [--duration S]`` (989 simulated ns, the
+longest run 382 ns: 10 minutes measured on two cores shared with other work; the store in
+``--out`` makes a rerun take seconds).
 """
 
 from __future__ import annotations
