@@ -103,7 +103,10 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
             # no dashboard, and the scheduler's remaining HTTP routes (health, metrics) on a
             # free local port instead of 8787, where they clashed with any other cluster
             scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-            silence_logs=logging.ERROR,
+            # the workers' own log lines (a connection reset when Ctrl-C reaches them before
+            # the client closes, ~40 lines of tracebacks) would bury the command's one line;
+            # a failing task still reaches the caller through its future (TaskOutcome.error)
+            silence_logs=logging.CRITICAL,
             env=dict(WORKER_ENVIRONMENT),  # thread counts: in the workers only
         ) as cluster,
         Client(cluster) as client,
