@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pytest
 
-from micromag.devices import VortexSTNO
+from micromag.devices import MTJOscillator, VortexSTNO
 from micromag.drives import CurrentWaveform, RFCurrent, RFField, StripLine
 from micromag.engines import (
     CAPABILITIES,
@@ -39,6 +39,19 @@ def tiny_run(name: str, temperature: float = 0.0, seed: int | None = None):
 def test_registry_rejects_unknown_names():
     with pytest.raises(ValueError, match="allowed are builtin, magnumnp, oommf"):
         get_engine("mumax3")
+
+
+@pytest.mark.parametrize("name", ENGINE_NAMES)
+def test_a_uniform_free_layer_has_no_core_track(name, engine_or_skip):
+    """An MTJ free layer has no vortex core: no core_x/core_y in its Dataset (the built-in
+    engine once recorded an all-NaN track, which the sweep counted as a core lost and the
+    calibration read as a vortex)."""
+    engine_or_skip(name)
+    device = MTJOscillator(length=20e-9, width=20e-9, cell_size=5e-9)
+    ds = get_engine(name).run(device, SPEC)
+    assert "core_x" not in ds and "core_y" not in ds
+    assert "final_core_polarity" not in ds.attrs
+    assert np.isfinite(ds.mx.values).all() and "resistance" in ds
 
 
 @pytest.mark.parametrize("name", ENGINE_NAMES)
