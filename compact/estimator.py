@@ -56,7 +56,8 @@ class AutoOscillatorFit(BaseEstimator):
         The calibration Dataset of DESIGN.md with the fit.
     warnings_ : list of str
         What to know before trusting the fit (:func:`compact.fit.fit_warnings`: a threshold
-        extrapolated far below the currents, or poorly fixed); empty when nothing.
+        extrapolated far below the currents, or poorly fixed; a power that falls as the
+        current rises); empty when nothing.
     """
 
     def __init__(

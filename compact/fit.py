@@ -87,15 +87,39 @@ def _linear_fit(design: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return coef, cov
 
 
+#: a rank correlation of p with |I| below this: the power falls as the drive rises
+POWER_FALLS_CORRELATION = -0.5
+
+
+def _power_falls(current, power) -> bool:
+    """Spearman's rank correlation of the power with |I| is below -0.5."""
+    from scipy.stats import spearmanr
+
+    if np.size(current) < 3:
+        return False
+    rho = spearmanr(np.abs(current), power).statistic
+    return bool(np.isfinite(rho) and rho < POWER_FALLS_CORRELATION)
+
+
 #: the fitted threshold is an extrapolation when the lowest oscillating current is more than
 #: this many times above it: p0 = (ζ - 1)/(ζ + Q) then hardly depends on I_th
 THRESHOLD_BRACKET = 3.0
 
 
-def fit_warnings(oscillating_current, model: AutoOscillator, threshold_error: float) -> list:
+def fit_warnings(oscillating_current, model: AutoOscillator, threshold_error: float,
+                 power=None) -> list:
     """What a user must know before trusting a fit (empty when nothing): a threshold far below
-    every oscillating current (A), or one whose standard error exceeds half of it."""
+    every oscillating current (A), one whose standard error exceeds half of it, or a measured
+    ``power`` (at those currents) that falls as |I| rises."""
     warnings = []
+    if power is not None and _power_falls(oscillating_current, power):
+        order = np.argsort(np.abs(oscillating_current))
+        low, high = order[0], order[-1]
+        warnings.append(
+            f"the power falls as |I| rises (p = {power[low]:.3g} at {oscillating_current[low]:.4g}"
+            f" A, {power[high]:.3g} at {oscillating_current[high]:.4g} A): not the onset of an "
+            "auto-oscillator (e.g. an out-of-plane precession whose cone closes as the current "
+            "rises); the fitted model does not describe these currents")
     lowest = float(np.min(np.abs(oscillating_current)))
     threshold = abs(model.I_th)
     if threshold > 0 and lowest > THRESHOLD_BRACKET * threshold:
@@ -263,7 +287,8 @@ def fit_calibration(
         corr = cov[idx["N"], idx["df_dI"]] / (stderr[idx["N"]] * stderr[idx["df_dI"]])
     out.attrs.update({
         "model": model.to_json(),
-        "warnings": json.dumps(fit_warnings(current[use], model, stderr[idx["I_th"]])),
+        "warnings": json.dumps(fit_warnings(current[use], model, stderr[idx["I_th"]],
+                                             power[use])),
         "fit_df_dI": int(fit_df_dI),
         "mode_energy_identified": int(identified),
         "n_oscillating": int(use.sum()),

@@ -77,6 +77,20 @@ def test_a_threshold_far_below_every_current_is_fitted_with_a_warning():
     assert "I_th = -0.00025 A is extrapolated" in warning and "4 times above it" in warning
 
 
+def test_a_power_that_falls_with_the_current_is_fitted_with_a_warning():
+    """An out-of-plane precession (examples/mtj_perp_polarizer.toml) closes its cone as the
+    current rises: p falls from 0.05 to 0.002 over its window. The model cannot describe that,
+    and the fit says so instead of returning I_th ~ 0 and Q ~ 3e4 without a word."""
+    observables = exact_observables(MODEL, CURRENTS)
+    on = observables.oscillating.values
+    falling = observables.power.values.copy()
+    falling[on] = falling[on][::-1]  # the same powers, in reversed order of current
+    estimator = AutoOscillatorFit().fit(observables.assign(power=("current", falling)))
+    assert any("the power falls as |I| rises" in w for w in estimator.warnings_)
+    rising = AutoOscillatorFit().fit(observables)
+    assert not any("falls" in w for w in rising.warnings_)
+
+
 def test_too_little_to_fit_is_an_error():
     below = exact_observables(MODEL, np.linspace(-0.5e-3, -1.9e-3, 6))
     with pytest.raises(ValueError, match="only 0 oscillating"):
