@@ -22,7 +22,7 @@ import numpy as np
 from compact import rates
 from compact.rates import BOLTZMANN
 
-__all__ = ["AutoOscillator", "BOLTZMANN", "OPTIONAL", "UNITS", "uniform_mode_energy"]
+__all__ = ["AutoOscillator", "BOLTZMANN", "OPTIONAL", "UNITS"]
 
 #: Units of every field of :class:`AutoOscillator`, written into its JSON.
 UNITS = {
@@ -303,22 +303,4 @@ class AutoOscillator:
 def _require(ok: bool, name: str, value: float, allowed: str) -> None:
     if not ok:
         raise ValueError(f"AutoOscillator.{name} = {value!r}: must be {allowed}")
-
-
-def uniform_mode_energy(Ms: float, volume: float, frequency: float, gamma0: float) -> float:
-    """Mode energy λ (J) of a uniformly magnetised free layer precessing in a small circular
-    cone about its effective field: the energy E = μ0 Ms V H0 (1 - cos θ) = 2 μ0 Ms V H0 p of a
-    cone θ with p = sin²(θ/2), and H0 = ω0/γ0, give λ = 2 μ0 Ms V (2π f0)/γ0.
-
-    ``Ms`` (A/m), ``volume`` (m³), ``frequency`` f0 (Hz) at zero amplitude, ``gamma0``
-    (m/(A s)). An estimate for elliptical (in-plane) orbits, exact for circular ones (a
-    perpendicular free layer under a perpendicular field) at small amplitude.
-    """
-    from scipy.constants import mu_0
-
-    for name, value in (("Ms", Ms), ("volume", volume), ("frequency", frequency),
-                        ("gamma0", gamma0)):
-        if not (math.isfinite(value) and value > 0):
-            raise ValueError(f"uniform_mode_energy: {name} = {value!r}: must be > 0")
-    return 2.0 * mu_0 * Ms * volume * 2.0 * math.pi * frequency / gamma0
 

@@ -498,6 +498,18 @@ class MTJOscillator(_Pillar):
             return self.length * self.width
         return math.pi * self.length * self.width / 4
 
+    def uniform_mode_energy(self, frequency: float) -> float:
+        """Mode energy lambda (J) of the free layer precessing in a small circular cone about
+        its effective field at ``frequency`` f0 (Hz): E = mu0 Ms V H0 (1 - cos theta) =
+        2 mu0 Ms V H0 p with p = sin^2(theta/2) and H0 = 2 pi f0 / gamma0, so lambda =
+        2 mu0 Ms V 2 pi f0 / gamma0 (V = area x thickness). Exact for a circular orbit (a
+        perpendicular free layer under a perpendicular field) at small amplitude, an estimate
+        for elliptical (in-plane) ones (tests/physics/test_mtj_mode_energy.py)."""
+        if not (math.isfinite(frequency) and frequency > 0):
+            raise ValueError(f"uniform_mode_energy: frequency = {frequency!r}: must be > 0 Hz")
+        volume = self.area * self.thickness
+        return 2.0 * MU0 * self.Ms * volume * 2.0 * math.pi * frequency / self.gamma0
+
     def initial_magnetisation(self) -> np.ndarray:
         """Uniform state along the initial direction, tilted by ``initial_tilt``."""
         u = _unit(self.initial_direction or self.anisotropy_axis, "MTJOscillator",

@@ -9,7 +9,9 @@ same config finds every stage and takes seconds:
 2. **calibration** (:func:`calibration_stage`, :class:`compact.AutoOscillatorFit`):
    observables and the auto-oscillator fit. A zero-temperature sweep cannot identify the mode
    energy λ from linewidths; for a vortex the Thiele estimate is used instead
-   (:meth:`micromag.devices.VortexSTNO.thiele_mode_energy`) and the record says so.
+   (:meth:`micromag.devices.VortexSTNO.thiele_mode_energy`), for an MTJ the energy of a
+   uniform precession (:meth:`micromag.devices.MTJOscillator.uniform_mode_energy`), and the
+   record says so.
 3. **lock** (:func:`lock_stage`, only with a ``[lock]`` table): the device at a DC current
    inside its window, driven by an RF current (or field) over a few drive frequencies in
    micromagnetics (:func:`multiscale.lock.run_locking`, each run cached in the store); the
@@ -180,6 +182,9 @@ def calibration_stage(config: ChainConfig, timeseries: Any, runs: Any,
                     lam, source = settings.mode_energy, "calibration.mode_energy"
                 elif getattr(config.device, "kind", "") == "vortex":
                     lam, source = config.device.thiele_mode_energy(model.f0), "thiele"
+                elif getattr(config.device, "kind", "") == "mtj":
+                    lam = config.device.uniform_mode_energy(model.f0)
+                    source = "uniform precession"
                 else:
                     lam, source = model.mode_energy, "default"
                 model = dataclasses.replace(model, mode_energy=lam)

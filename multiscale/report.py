@@ -229,7 +229,8 @@ def write_report(result: Any, config: Any, stderr: dict, path: str | Path) -> Pa
         "",
         f"{int(cal['oscillating'].sum())} of {cal.sizes['current']} currents oscillate; mode "
         f"energy from: {cal.attrs.get('mode_energy_source', 'fit')} (a zero-temperature sweep "
-        "has no linewidth; 'thiele' is λ = π Ms L ω R²/γ of the vortex core).",
+        "has no linewidth; 'thiele' is λ = π Ms L ω R²/γ of the vortex core, 'uniform "
+        "precession' λ = 2 μ0 Ms V ω/γ0 of an MTJ free layer).",
         *[f"**Warning:** {text}." for text in json.loads(cal.attrs.get("warnings", "[]"))],
         "",
         "![f(I), p(I) and relaxation rate with the fit](figures/calibration.png)",
