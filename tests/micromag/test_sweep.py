@@ -123,7 +123,7 @@ def test_sweep_writes_schema_and_resumes(name, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("config", ["vortex_reference", "vortex_small", "vortex_calibration",
-                                    "mtj_inplane"])
+                                    "mtj_inplane", "mtj_perpendicular", "mtj_perp_polarizer"])
 def test_example_configs_are_valid(config):
     from pathlib import Path
 
