@@ -444,6 +444,25 @@ def format_row(row, engines) -> str:
     return "  ".join(parts)
 
 
+def bracket_both(name: str, finder: Callable, device: MTJOscillator, low: float, high: float,
+                 resolution: float, log: Callable, reference: float | None = None) -> dict:
+    """A threshold bracketed by ``finder`` (ramp_threshold or step_threshold) in both codes:
+    {engine: {low, high, runs, wall_s}, "rel_difference": builtin/cmtj - 1 of the middles}."""
+    out, middles = {}, []
+    for engine in ("builtin", "cmtj"):
+        t0 = time.perf_counter()
+        lo, hi, runs = finder(engine, device, low, high, resolution)
+        wall = time.perf_counter() - t0
+        out[engine] = {"low": lo, "high": hi, "runs": runs, "wall_s": wall}
+        middles.append(math.sqrt(lo * hi))
+        versus = "" if reference is None else \
+            f"; /analytic - 1 = {rel(middles[-1], reference):+.2e}"
+        log(f"{engine:8s} {name} in [{lo:.5e}, {hi:.5e}] ({runs} runs, {wall:.1f} s){versus}")
+    out["rel_difference"] = rel(*middles)
+    log(f"{name} builtin/cmtj - 1 = {out['rel_difference']:+.2e}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -515,34 +534,15 @@ def main(argv: list[str] | None = None) -> int:
     resolution = 1e-3 if args.quick else 1e-4
     log(f"\n2. J_c1: ramp 0 -> J over {RAMP * 1e9:.0f} ns, hold {HOLD * 1e9:.0f} ns, bisection "
         f"to {resolution:g}")
-    results["Jc1"] = {"analytic": jc1, "resolution": resolution}
-    for engine in ("builtin", "cmtj"):
-        t0 = time.perf_counter()
-        low, high, runs = ramp_threshold(engine, device, 0.97 * jc1, 1.01 * jc1, resolution)
-        mid = math.sqrt(low * high)
-        results["Jc1"][engine] = {"low": low, "high": high, "runs": runs,
-                                  "wall_s": time.perf_counter() - t0}
-        log(f"{engine:8s} J_c1 in [{low:.5e}, {high:.5e}] ({runs} runs, "
-            f"{time.perf_counter() - t0:.1f} s); /analytic - 1 = {rel(mid, jc1):+.2e}")
-    c1 = [math.sqrt(results["Jc1"][e]["low"] * results["Jc1"][e]["high"])
-          for e in ("builtin", "cmtj")]
-    results["Jc1"]["rel_difference"] = rel(*c1)
-    log(f"J_c1 builtin/cmtj - 1 = {rel(*c1):+.2e}")
+    results["Jc1"] = {"analytic": jc1, "resolution": resolution,
+                      **bracket_both("J_c1", ramp_threshold, device, 0.97 * jc1, 1.01 * jc1,
+                                     resolution, log, reference=jc1)}
 
     # 3. J_step
     log("\n3. J_step: J switched on at t = 0 from the easy axis tilted 0.01 rad, 20 ns")
-    results["Jstep"] = {"resolution": resolution}
-    for engine in ("builtin", "cmtj"):
-        t0 = time.perf_counter()
-        low, high, runs = step_threshold(engine, device, 0.6 * jc1, 0.95 * jc1, resolution)
-        results["Jstep"][engine] = {"low": low, "high": high, "runs": runs,
-                                    "wall_s": time.perf_counter() - t0}
-        log(f"{engine:8s} J_step in [{low:.5e}, {high:.5e}] ({runs} runs, "
-            f"{time.perf_counter() - t0:.1f} s)")
-    cs = [math.sqrt(results["Jstep"][e]["low"] * results["Jstep"][e]["high"])
-          for e in ("builtin", "cmtj")]
-    results["Jstep"]["rel_difference"] = rel(*cs)
-    log(f"J_step builtin/cmtj - 1 = {rel(*cs):+.2e}")
+    results["Jstep"] = {"resolution": resolution,
+                        **bracket_both("J_step", step_threshold, device, 0.6 * jc1,
+                                       0.95 * jc1, resolution, log)}
 
     # 4. J_c2
     log(f"\n4. J_c2: 1 - <m_z> at {C2_FRACTIONS} x analytic J_c2 ({C2_RUN * 1e9:.0f} ns runs), "
