@@ -91,7 +91,6 @@ def half_maximum_width(ds) -> float:
 def main(argv=None) -> int:
     import compact.accessor  # noqa: F401
     from compact import rates
-    from compact.lineshape import generation_linewidth
     from compact.observables import observables
     from multiscale.sweep import load_sweep_config, run_sweep
 
@@ -154,9 +153,7 @@ def main(argv=None) -> int:
         p0 = float(model.stationary_power(current))
         nu = float(model.nonlinearity(current))
         gamma_p = float(model.relaxation_rate(current))
-        base = (rates.damping(p0, model.gamma_g, model.Q) * rates.BOLTZMANN * args.temperature
-                / (2 * lam * p0))
-        predicted = generation_linewidth(base, nu, gamma_p)
+        predicted = model.generation_linewidth(current)
         error = measured / predicted - 1
         errors.append(error)
         rows.append({"current_density": float(J), "current": current, "p0_model": p0,

@@ -12,6 +12,7 @@ All quantities are SI; frequencies in Hz, rates in 1/s, currents in A.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from dataclasses import asdict, dataclass, fields
@@ -152,6 +153,17 @@ class AutoOscillator:
         phase = 0.0 if math.isnan(phase) else phase
         return magnitude * complex(math.cos(phase), math.sin(phase))
 
+    def mirrored(self) -> AutoOscillator:
+        """The same oscillator with the sign of the current reversed: a device that oscillates
+        at negative currents (I_th < 0, e.g. an MTJ whose torque opens the cone for J < 0) as
+        one driven by I' = -I. I_th and df_dI change sign, and an RF current drives with the
+        opposite sign (kappa_current's phase + pi); every rate at I' is the original's at I."""
+        phase = self.kappa_current_phase
+        if math.isfinite(self.kappa_current):  # an uncalibrated phase counts as 0
+            phase = math.remainder((0.0 if math.isnan(phase) else phase) + math.pi, 2 * math.pi)
+        return dataclasses.replace(self, I_th=-self.I_th, df_dI=-self.df_dI,
+                                   kappa_current_phase=phase)
+
     # ------------------------------------------------------------------ serialisation
     def to_dict(self) -> dict:
         """Parameters and a ``units`` table, as written to JSON."""
@@ -262,6 +274,21 @@ class AutoOscillator:
             width = rates.linewidth(p0, nu, self.gamma_g, self.Q, self.temperature,
                                     self.mode_energy)
         return np.where(p0 > 0, width, np.nan)
+
+    def generation_linewidth(self, current: float) -> float:
+        """Thermal full linewidth (Hz) at one current in every regime of ν: the Lorentzian of
+        :meth:`linewidth` while 2π Δf ≪ Γ_p, a Gaussian when the power relaxes slower than the
+        phase wanders (:func:`compact.lineshape.generation_linewidth`, Kim, Tiberkevich &
+        Slavin 2008); NaN at or below threshold or at T = 0."""
+        from compact.lineshape import generation_linewidth
+
+        p0 = float(self.stationary_power(current))
+        if not (p0 > 0 and self.temperature > 0):
+            return math.nan
+        base = (rates.damping(p0, self.gamma_g, self.Q) * BOLTZMANN * self.temperature
+                / (2 * self.mode_energy * p0))
+        return generation_linewidth(base, float(self.nonlinearity(current)),
+                                    float(self.relaxation_rate(current)))
 
     def drive_strength(self, *, rf_field=None, rf_current=None):
         """|F| (1/s) of a physical drive through the calibrated input coupling κ.

@@ -278,8 +278,12 @@ def network_stage(config: ChainConfig, model: Any, calibration: Any, store: Any,
 
     started = time.time()
     classify_config, plan = config.classify, {"adapted": False}
+    polarity = 1
+    if model.I_th < 0:  # oscillates at negative currents: the network drives I' = -I
+        model, polarity = model.mirrored(), -1
     if config.plan.adapt:
-        window = calibrated_window(calibration, model)
+        low, high = calibrated_window(calibration, model)
+        window = (low, high) if polarity > 0 else (-high, -low)
         try:
             mapped, mapping = adapt_plan(config.classify.plan(), model, window,
                                          config.plan.window_margin,
@@ -288,6 +292,7 @@ def network_stage(config: ChainConfig, model: Any, calibration: Any, store: Any,
             raise NetworkPlanError(f"plan: {error}") from None
         classify_config = with_plan(config.classify, mapped)
         plan = {**mapping.to_dict(), "adapted": True}
+    plan["current_polarity"] = polarity  # -1: the plan's currents are -I of the device
     inputs = {"kind": "classify", "model": model.to_dict(), "config": to_dict(classify_config)}
     found = store.find(inputs, engine="network")
     reused = found is not None

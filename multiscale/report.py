@@ -260,6 +260,10 @@ def write_report(result: Any, config: Any, stderr: dict, path: str | Path) -> Pa
             "the locking half-width (the reference plan has a ratio of about 0.03).",
             "",
         ]
+    if plan.get("current_polarity", 1) < 0:
+        lines += ["The device oscillates at negative currents: the network drives it with "
+                  "I' = −I, and every current of this section and of the plan is −I "
+                  "(`compact.AutoOscillator.mirrored`).", ""]
     lines += ["| fold | train | test |", "|---|---|---|"]
     for fold, values in summary["folds"].items():
         lines.append(f"| {fold} | {values['train']:.3f} | {values['test']:.3f} |")

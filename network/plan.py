@@ -215,7 +215,7 @@ def adapt_plan(plan: FrequencyPlan, model: AutoOscillator, current_window: tuple
         nonlinearity_mid=nu_dev,
         locking_half_width_Hz=tuple(float(model.locking_range(mid, a))
                                     for a in mapped.source_amplitude),
-        linewidth_mid_Hz=float(np.nan_to_num(hot.linewidth(mid), nan=0.0)),
+        linewidth_mid_Hz=float(np.nan_to_num(hot.generation_linewidth(mid), nan=0.0)),
     )
     return mapped, mapping
 

@@ -60,3 +60,18 @@ def test_bad_rates_are_named(bad):
         generation_linewidth(bad, 1.0, 1e8)
     with pytest.raises(ValueError, match="power_rate"):
         generation_linewidth(1e6, 1.0, bad)
+
+
+def test_the_model_gives_the_lorentzian_where_it_holds_and_less_where_it_does_not():
+    """AutoOscillator.generation_linewidth: the Lorentzian formula of .linewidth for a vortex-
+    like ν ~ 1 (2π Δf/Γ_p ~ 1e-3), far less for a perpendicular MTJ's ν ~ 100 at 300 K."""
+    from compact.model import AutoOscillator
+
+    vortex = AutoOscillator(f0=8.3e8, N=6e7, df_dI=-3e10, gamma_g=1.9e8, Q=1.0, I_th=2e-3,
+                            mode_energy=1e-16, temperature=300.0)
+    assert vortex.generation_linewidth(4e-3) == pytest.approx(float(vortex.linewidth(4e-3)),
+                                                              rel=2e-3)
+    mtj = AutoOscillator(f0=15.1e9, N=-16.2e9, df_dI=0.0, gamma_g=6.1e8, Q=0.0, I_th=1.04e-4,
+                         mode_energy=2.7e-18, temperature=300.0)
+    assert mtj.generation_linewidth(1.38e-4) < 0.2 * float(mtj.linewidth(1.38e-4))
+    assert math.isnan(mtj.generation_linewidth(0.5e-4))  # below threshold

@@ -155,3 +155,24 @@ def test_stationary_power_slope_is_the_derivative_of_p0():
     assert slope[above] == pytest.approx(numeric[above], rel=1e-6)
     kernel = numba.njit(lambda i: rates.stationary_power_slope(i, Q, I_th))
     assert [kernel(i) for i in current] == list(slope)
+
+
+def test_a_mirrored_oscillator_at_minus_i_is_the_original_at_i():
+    """An oscillator with I_th < 0 (an MTJ driven with J < 0) as one driven by I' = -I: every
+    rate and observable of the model at -I equals the original's at I, and an RF current drives
+    it with the opposite sign."""
+    original = AutoOscillator(f0=14.6e9, N=-13.9e9, df_dI=3.9e12, gamma_g=6.8e8, Q=0.3,
+                              I_th=-1.04e-4, mode_energy=2.6e-18, temperature=300.0,
+                              kappa_current=7e9, kappa_current_phase=-0.4)
+    mirrored = original.mirrored()
+    assert mirrored.I_th == pytest.approx(1.04e-4) and mirrored.df_dI == pytest.approx(-3.9e12)
+    current = np.array([-1.1e-4, -1.3e-4, -1.5e-4])
+    for name in ("stationary_power", "frequency", "relaxation_rate", "nonlinearity",
+                 "linewidth"):
+        np.testing.assert_allclose(getattr(mirrored, name)(-current),
+                                   getattr(original, name)(current), rtol=1e-12, err_msg=name)
+    assert mirrored.input_coupling("rf_current") == pytest.approx(
+        -original.input_coupling("rf_current"), rel=1e-12)
+    twice = mirrored.mirrored()
+    assert twice.I_th == original.I_th and twice.df_dI == original.df_dI
+    assert twice.kappa_current_phase == pytest.approx(original.kappa_current_phase, abs=1e-15)
