@@ -274,16 +274,15 @@ def network_stage(config: ChainConfig, model: Any, calibration: Any, store: Any,
     from multiscale.schemas import with_plan
     from multiscale.store import write_json
     from multiscale.vowel_stage import classify_stage
-    from network.plan import PlanError, adapt_plan
+    from network.plan import PlanError, adapt_plan, positive_currents
 
     started = time.time()
     classify_config, plan = config.classify, {"adapted": False}
-    polarity = 1
-    if model.I_th < 0:  # oscillates at negative currents: the network drives I' = -I
-        model, polarity = model.mirrored(), -1
+    calibration_model = model
+    model, _, polarity = positive_currents(model)  # the network drives I' = -I if I_th < 0
     if config.plan.adapt:
-        low, high = calibrated_window(calibration, model)
-        window = (low, high) if polarity > 0 else (-high, -low)
+        _, window, _ = positive_currents(calibration_model, calibrated_window(calibration,
+                                                                           calibration_model))
         try:
             mapped, mapping = adapt_plan(config.classify.plan(), model, window,
                                          config.plan.window_margin,

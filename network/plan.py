@@ -26,7 +26,8 @@ from compact.model import AutoOscillator
 from network.encoding import LinearMap
 
 __all__ = ["FrequencyPlan", "PlanMapping", "PlanError", "reference_oscillator",
-           "monotonic_branch", "adapt_plan", "source_drive_strength", "MAX_STEP"]
+           "monotonic_branch", "adapt_plan", "positive_currents", "source_drive_strength",
+           "MAX_STEP"]
 
 #: Largest integration step (s) of the network simulator a plan may ask for.
 MAX_STEP = 2e-9
@@ -132,6 +133,18 @@ class PlanMapping:
     def to_dict(self) -> dict:
         return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)
                 for f in dataclasses.fields(self)}
+
+
+def positive_currents(model: AutoOscillator, window: tuple[float, float] | None = None
+                      ) -> tuple[AutoOscillator, tuple[float, float] | None, int]:
+    """(model, window, polarity) as the network drives the device. A device that oscillates at
+    negative currents (I_th < 0: an MTJ whose torque opens the cone for J < 0) is driven with
+    I' = -I: its model mirrored (:meth:`compact.model.AutoOscillator.mirrored`), its current
+    window (A) mirrored, polarity -1. Any other device is returned as it is, polarity +1."""
+    if model.I_th >= 0:
+        return model, window, 1
+    mirrored = None if window is None else (-float(window[1]), -float(window[0]))
+    return model.mirrored(), mirrored, -1
 
 
 def monotonic_branch(model: AutoOscillator, lo: float, hi: float) -> tuple[float, float, str]:

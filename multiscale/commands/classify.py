@@ -31,12 +31,13 @@ def run(args: argparse.Namespace) -> int:
     from multiscale.vowel_stage import classify_stage, network_for, vowel_task
 
     config = load_classify(args.config)
-    models = None
+    models, polarity = None, 1
     if args.model is not None:
         path = Path(args.model)
         if not path.is_file():
             raise InputError(f"--model = {args.model!r}: no such file")
         models = _read_models(path, config.network.n_oscillators)
+        models, polarity = _positive_currents(models)
     if args.window is not None:
         lo, hi = args.window
         if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
@@ -47,8 +48,9 @@ def run(args: argparse.Namespace) -> int:
                              "AutoOscillator record (the device whose window it is)")
         from network.plan import PlanError, adapt_plan
 
+        window = tuple(args.window) if polarity > 0 else (-hi, -lo)
         try:
-            plan, mapping = adapt_plan(config.plan(), models[0], tuple(args.window),
+            plan, mapping = adapt_plan(config.plan(), models[0], window,
                                        temperature=config.network.temperature)
         except PlanError as error:
             raise InputError(f"--window = {args.window!r}: {error}") from None
@@ -77,6 +79,24 @@ def run(args: argparse.Namespace) -> int:
     print_figures(accuracy_train=round(result.accuracy_train, 4),
                   accuracy_test=round(result.accuracy_test, 4))
     return 0
+
+
+def _positive_currents(models):
+    """The records as the network drives them (:func:`network.plan.positive_currents`): each
+    mirrored when they oscillate at negative currents; thresholds of both signs are an error."""
+    from multiscale.errors import InputError
+    from network.plan import positive_currents
+
+    if len({model.I_th < 0 for model in models}) > 1:
+        raise InputError("--model: thresholds of both signs "
+                         f"({[model.I_th for model in models]} A); one network drives its "
+                         "oscillators with currents of one polarity")
+    driven = [positive_currents(model) for model in models]
+    polarity = driven[0][2]
+    if polarity < 0:
+        print("the device oscillates at negative currents: the network drives it with "
+              "I' = -I (every current below is -I)")
+    return [model for model, _, _ in driven], polarity
 
 
 def _read_models(path, n_oscillators: int):
