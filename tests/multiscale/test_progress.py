@@ -49,3 +49,28 @@ def test_a_failed_run_counts_as_done_and_is_named(capsys):
 
 def test_outside_a_worker_there_is_no_reporter():
     assert simulated_time_reporter() is None
+
+
+def test_the_bar_never_counts_past_its_total():
+    """Six 40 ns runs reported in 0.1 ns steps: the float steps summed to 240.00000000000418 of
+    240 ns, and tqdm printed 'clamping frac to range [0, 1]' beside the bar at the end of a
+    sweep. The bar shows the rounded sum of what each task reached, at most its total."""
+    import io
+    import warnings
+
+    import numpy as np
+    from tqdm import tqdm
+
+    from multiscale.progress import SimulatedTimeBar
+
+    keys = [f"run-{i}" for i in range(6)]
+    bar = SimulatedTimeBar(None, keys, [40e-9] * 6, description="runs", disable=True)
+    bar.bar = tqdm(total=240.0, file=io.StringIO())  # a bar without a dask client
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a TqdmWarning fails the test
+        for key in keys:
+            for t in np.arange(0.1e-9, 40e-9, 0.1e-9) * (1 + 1e-7):
+                bar.reached(key, t)
+            bar.finished(key)
+        assert bar.bar.n == 240.0
+        bar.bar.close()
