@@ -112,11 +112,7 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     device, settings = load_sweep_config(args.config)
     if args.macrospin:
-        side = math.sqrt(device.area)
-        with warnings.catch_warnings():  # one cell of several exchange lengths, on purpose
-            warnings.simplefilter("ignore", UserWarning)
-            device = dataclasses.replace(device, shape="rectangle", length=side, width=side,
-                                         cell_size=side)
+        device = device.macrospin()
     settings = dataclasses.replace(settings, workers=args.workers)
     cold = run_sweep(device, settings, out=Path(args.out) / "T0", progress=False)
     with warnings.catch_warnings():

@@ -285,8 +285,7 @@ class AutoOscillator:
         p0 = float(self.stationary_power(current))
         if not (p0 > 0 and self.temperature > 0):
             return math.nan
-        base = (rates.damping(p0, self.gamma_g, self.Q) * BOLTZMANN * self.temperature
-                / (2 * self.mode_energy * p0))
+        base = float(self.noise_diffusion(current)) / (2 * p0)  # Δω₀ = D / (2 p0)
         return generation_linewidth(base, float(self.nonlinearity(current)),
                                     float(self.relaxation_rate(current)))
 
@@ -330,4 +329,3 @@ class AutoOscillator:
 def _require(ok: bool, name: str, value: float, allowed: str) -> None:
     if not ok:
         raise ValueError(f"AutoOscillator.{name} = {value!r}: must be {allowed}")
-

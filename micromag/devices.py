@@ -498,6 +498,17 @@ class MTJOscillator(_Pillar):
             return self.length * self.width
         return math.pi * self.length * self.width / 4
 
+    def macrospin(self) -> MTJOscillator:
+        """The free layer in its macrospin limit: ONE cell, a square of the pillar's area and
+        thickness (same volume, same current at a given J), the cell's Newell tensor as its
+        demagnetising tensor. Its cell spans several exchange lengths on purpose, so the
+        resolution warning is not raised."""
+        side = math.sqrt(self.area)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return dataclasses.replace(self, shape="rectangle", length=side, width=side,
+                                       cell_size=side)
+
     def uniform_mode_energy(self, frequency: float) -> float:
         """Mode energy lambda (J) of the free layer precessing in a small circular cone about
         its effective field at ``frequency`` f0 (Hz): E = mu0 Ms V H0 (1 - cos theta) =

@@ -278,11 +278,10 @@ def network_stage(config: ChainConfig, model: Any, calibration: Any, store: Any,
 
     started = time.time()
     classify_config, plan = config.classify, {"adapted": False}
-    calibration_model = model
-    model, _, polarity = positive_currents(model)  # the network drives I' = -I if I_th < 0
+    window = calibrated_window(calibration, model) if config.plan.adapt else None
+    # a device that oscillates at negative currents: the network drives it with I' = -I
+    model, window, polarity = positive_currents(model, window)
     if config.plan.adapt:
-        _, window, _ = positive_currents(calibration_model, calibrated_window(calibration,
-                                                                           calibration_model))
         try:
             mapped, mapping = adapt_plan(config.classify.plan(), model, window,
                                          config.plan.window_margin,

@@ -20,11 +20,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 def mtj_chain(tmp_path_factory):
     config = load_chain_config(EXAMPLES / "chain_mtj.toml")
     tiny = load_chain_config(EXAMPLES / "chain_tiny.toml")  # its small network settings
-    side = math.sqrt(config.device.area)
-    with warnings.catch_warnings():  # one cell of ~6 exchange lengths: a macrospin on purpose
-        warnings.simplefilter("ignore", UserWarning)
-        device = dataclasses.replace(config.device, shape="rectangle", length=side,
-                                     width=side, cell_size=side)
+    device = config.device.macrospin()
     network = dataclasses.replace(tiny.classify.network, temperature=0.0)
     config = dataclasses.replace(config, device=device,
                                  sweep=dataclasses.replace(config.sweep, workers=1),

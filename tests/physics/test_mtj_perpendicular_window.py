@@ -7,9 +7,7 @@ A fast version of the window map of docs/mtj_windows.md. One cell of the pillar'
 (N_zz - N_xx) Ms from the cell's Newell factors (micromag.engines.builtin.newell).
 """
 
-import dataclasses
 import math
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -25,11 +23,7 @@ CONFIG = Path(__file__).resolve().parents[2] / "examples" / "mtj_perpendicular.t
 
 def macrospin():
     device, _ = load_sweep_config(CONFIG)
-    side = math.sqrt(device.area)
-    with warnings.catch_warnings():  # one cell of 6 exchange lengths: a macrospin on purpose
-        warnings.simplefilter("ignore", UserWarning)
-        return dataclasses.replace(device, shape="rectangle", length=side, width=side,
-                                   cell_size=side)
+    return device.macrospin()
 
 
 def run(device, current_density):
