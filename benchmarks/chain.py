@@ -4,12 +4,16 @@ Each variant runs ``multiscale run CONFIG --out OUT/<variant> --quiet`` in its o
 a fresh provenance store and an empty numba cache (``NUMBA_CACHE_DIR`` in a new folder), so
 compilation counts as it does for a new user. The variants:
 
-- ``steady``: the embedded default chain (multiscale/defaults/chain.toml): six currents, each
-  run ending once its orbit is steady (``sweep.stop_when_steady = true``,
-  micromag.engines.SteadyState; at least 30 ns, at most 60 ns);
+- ``steady``: the embedded default chain (multiscale/defaults/chain.toml, the circuit chain):
+  six currents, each run ending once its orbit is steady (``sweep.stop_when_steady = true``,
+  micromag.engines.SteadyState; at least 30 ns, at most 60 ns), then the lock stage;
 - ``full``: the same with ``sweep.stop_when_steady = false``: six currents x 60 ns;
-- ``previous``: the default of 2026-12-03 to 2026-12-07, every run at most 100 ns (rather than
-  60 ns) and ending once steady.
+- ``previous``: the same with every run at most 100 ns (rather than 60 ns), ending once
+  steady;
+- ``perpendicular``: examples/chain_vortex_perpendicular.toml, the default chain until
+  2026-12-07 (a perpendicular-polarizer vortex, no lock stage, free coupling in 1/s): the
+  reference of issue 15's timing and calibration criteria. A different device: its parameters
+  are not compared with ``steady``'s, only its wall time and accuracy.
 
 Printed: per variant the wall time of the whole run and of each stage (sweep, calibration,
 classify), the simulated ns of the sweep, the fitted f0, I_th, Γ_G, N, df_dI with their
@@ -20,7 +24,8 @@ parameter's difference in units of that variant's standard error. The last lines
     max_param_shift_in_stderr_<other>=<max |p_steady - p_other| / stderr_other>
     accuracy_shift_<other>=<a_steady - a_other>
 
-Usage: ``python benchmarks/chain.py [--out DIR] [--variants full previous steady]``. Run it
+Usage: ``python benchmarks/chain.py [--out DIR] [--variants full perpendicular previous
+steady]``. Run it
 on a quiet machine (the load average is printed first); ``MULTISCALE_DATA`` must point at the
 vowel data.
 """
@@ -46,6 +51,8 @@ def variant_config(name: str, folder: Path) -> Path | None:
     """The config file of a variant (None: the embedded default)."""
     if name == "steady":
         return None
+    if name == "perpendicular":
+        return Path(__file__).resolve().parents[1] / "examples" / "chain_vortex_perpendicular.toml"
     from multiscale.schemas import default_config_path
 
     text = default_config_path().read_text()
@@ -60,7 +67,8 @@ def variant_config(name: str, folder: Path) -> Path | None:
             raise SystemExit("the default chain's duration changed: update benchmarks/chain.py")
         text = text.replace(duration, "duration = 100e-9", 1)
     else:
-        raise SystemExit(f"unknown variant {name!r}; allowed: full, previous, steady")
+        raise SystemExit(f"unknown variant {name!r}; allowed: full, perpendicular, previous, "
+                         "steady")
     path = folder / f"chain_{name}.toml"
     path.write_text(text)
     return path
@@ -123,6 +131,11 @@ def main(argv: list[str] | None = None) -> None:
     for other in ("full", "previous"):
         if {other, "steady"} <= set(results):
             compare(results[other], results["steady"], other)
+    if {"perpendicular", "steady"} <= set(results):
+        other, steady = results["perpendicular"], results["steady"]
+        print(f"wall_s_perpendicular={other['wall_s']:.0f} wall_s_steady={steady['wall_s']:.0f} "
+              f"accuracy_perpendicular={other['accuracy_test']:.3f} "
+              f"accuracy_steady={steady['accuracy_test']:.3f}")
 
 
 def compare(other: dict, steady: dict, name: str) -> None:

@@ -1,7 +1,8 @@
 """Injection locking and the current-step response of the calibration device: micromagnetics
 against the calibrated compact model; and the engines on one short driven run.
 
-1. Calibration: the default chain's sweep and fit (``multiscale/defaults/chain.toml``: the
+1. Calibration: the former default chain's sweep and fit
+   (``examples/chain_vortex_perpendicular.toml``: the
    calibration device, 200 nm x 20 nm permalloy, six currents over its window, 100 ns each),
    from the store if it is there.
 2. Locking (:mod:`multiscale.lock`): at each DC current a free run, then RF-field-driven runs
@@ -76,13 +77,16 @@ PULSE_RUN = {"full": 50e-9, "quick": 30e-9}
 RF_CURRENT_DC, RF_CURRENT_FRACTION, RF_CURRENT_DETUNING = 1.0e11, 0.2, 2e6
 
 
+#: the device measured: the default chain's until 2026-12-07 (a perpendicular-polarizer vortex)
+CONFIG = Path(__file__).resolve().parents[1] / "examples" / "chain_vortex_perpendicular.toml"
+
 def calibrate(out: Path, store, quick: bool, progress: bool):
     import dataclasses
 
     from multiscale.pipeline import calibration_stage, sweep_stage
     from multiscale.schemas import load_chain_config
 
-    config = load_chain_config(None)
+    config = load_chain_config(CONFIG)
     # the documented figures (docs/injection_locking.md) calibrate on full-length runs: the
     # default chain's runs stop once steady, which moves Γ_G by 0.1 of its standard error
     settings = dataclasses.replace(config.sweep, stop_when_steady=False)

@@ -4,7 +4,8 @@ against the calibration from records run until they are steady.
 Near threshold a vortex orbit settles slowly (the power relaxation rate Γ_p = Γ_G (ζ - 1)
 vanishes at threshold): on the default chain's device the three lowest currents need 157-382 ns
 to be steady to 1e-3 in power, while the upper three are steady after 32-89 ns. This script
-sweeps the default chain's device (multiscale/defaults/chain.toml) over its six currents with
+sweeps the former default chain's device (examples/chain_vortex_perpendicular.toml) over
+its six currents with
 the built-in engine, each run ending once steady (at most ``--duration``, 500 ns by default),
 then fits the auto-oscillator model (the chain's calibration: vortex mode, df_dI fitted)
 
@@ -33,6 +34,9 @@ PARAMETERS = ("f0", "I_th", "gamma_g", "N", "df_dI")
 CAPS_NS = (40, 50, 60, 70, 80, 100)
 
 
+#: the device measured: the default chain's until 2026-12-07 (a perpendicular-polarizer vortex)
+CONFIG = Path(__file__).resolve().parents[1] / "examples" / "chain_vortex_perpendicular.toml"
+
 def settled_sweep(out: Path, duration: float):
     """The default chain's sweep with runs of at most ``duration`` ending once steady."""
     import dataclasses
@@ -40,7 +44,7 @@ def settled_sweep(out: Path, duration: float):
     from multiscale.schemas import load_chain_config
     from multiscale.sweep import run_sweep
 
-    config = load_chain_config()
+    config = load_chain_config(CONFIG)
     settings = dataclasses.replace(config.sweep, duration=duration, stop_when_steady=True)
     result = run_sweep(config.device, settings, out=out / "sweep", store_root=out / "store")
     return result.dataset

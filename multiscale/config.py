@@ -36,7 +36,7 @@ __all__ = ["spec", "parse", "read_toml", "load_toml", "fail", "to_dict", "InputE
            "CHAIN_SECTIONS", "MAX_TEMPERATURE"]
 
 #: the tables of a chain config (``multiscale run``); a sweep or lock config may hold them too
-CHAIN_SECTIONS = ("device", "sweep", "calibration", "plan", "lock", "classify")
+CHAIN_SECTIONS = ("device", "sweep", "calibration", "plan", "lock", "circuit", "classify")
 
 #: the hottest a device may be in any config (K): above the Curie temperature of every
 #: ferromagnet (Co: 1388 K) no device oscillates, and 1e300 K ends in NaN

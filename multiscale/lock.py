@@ -229,8 +229,14 @@ def _amplitude(folder: Path) -> tuple[Any, np.ndarray]:
 
 def run_locking(device: Any, settings: LockSettings, *, out: str | Path = "lock",
                 store_root: str | Path | None = None, scheduler: str | None = None,
-                progress: bool = True) -> LockResult:
+                progress: bool = True,
+                free_runs: dict[float, str | Path] | None = None) -> LockResult:
     """Free runs, then the driven runs of ``settings``; write ``out/locking.nc`` and figures.
+
+    ``free_runs``: store folders of free runs made elsewhere, by current density (the chain's
+    sweep: the same device and relaxed state, ``timeseries.nc`` sampled at
+    ``settings.sampling_interval`` and ``m_final.npy``); those currents are not run free
+    again, and their driven runs start where those runs ended.
 
     Writes ``out/locking.nc`` (dims current_density, amplitude, detuning: drive and mean
     oscillator frequency, phase difference; fitted half-widths and centres), ``info.json``, and
@@ -250,17 +256,23 @@ def run_locking(device: Any, settings: LockSettings, *, out: str | Path = "lock"
     dt = settings.sampling_interval
     common = {"sampling_interval": dt, "tolerance": settings.tolerance}
 
+    given = {f"free J={J:.6g}": Path(folder) for J, folder in (free_runs or {}).items()
+             if J in settings.current_densities}
     free_specs = [(f"free J={J:.6g}", RunSpec(current_density=J, record_final=True,
                                                 duration=settings.free_duration, **common),
-                   None, {}) for J in settings.current_densities]
+                   None, {}) for J in settings.current_densities
+                  if f"free J={J:.6g}" not in given]
     for _, run_spec, _, _ in free_specs:
         engine.check(device, run_spec)
-    initial = _relaxed_state(engine, device, store, progress) if settings.relax else None
+    initial = (_relaxed_state(engine, device, store, progress)
+               if settings.relax and free_specs else None)
     free_specs = [(label, s, initial, extra) for label, s, _, extra in free_specs]
     free, failed, reused = run_specs(free_specs, engine, device, store, scheduler=scheduler,
                                      workers=settings.workers, progress=progress,
                                      description="free runs")
     computed = len(free) - reused
+    free.update(given)
+    reused += len(given)
     free_frequency, free_power = {}, {}
     driven_specs = []
     for J in settings.current_densities:

@@ -39,6 +39,7 @@ Config (TOML, :class:`multiscale.schemas.ChainConfig`): ``[device]`` and ``[swee
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import shutil
@@ -70,6 +71,7 @@ __all__ = [
     "calibration_stage",
     "calibrated_window",
     "lock_stage",
+    "sweep_free_runs",
     "network_stage",
     "run_chain",
 ]
@@ -239,9 +241,13 @@ def calibrated_window(calibration: Any, model: Any) -> tuple[float, float]:
 
 def lock_stage(config: ChainConfig, model: Any, out: Path, store: Any,
                engine: str | None = None, scheduler: str | None = None,
-               progress: bool = True) -> LockStage:
+               progress: bool = True, sweep_folder: str | Path | None = None) -> LockStage:
     """κ of the device from micromagnetic injection locking (``config.lock``) into
     ``out/lock``; the model returned carries it.
+
+    With the chain's ``sweep_folder``, a lock current that the sweep ran (free, at zero temperature,
+    sampled as the lock samples) is not run free again: its driven runs start where the
+    sweep's run ended (:func:`sweep_free_runs`).
 
     Raises :class:`~multiscale.errors.DeviceError` when no plateau could be fitted.
     """
@@ -252,8 +258,9 @@ def lock_stage(config: ChainConfig, model: Any, out: Path, store: Any,
     settings = config.lock
     if engine is not None:
         settings = dataclasses.replace(settings, engine=engine)
+    free_runs = sweep_free_runs(config, sweep_folder, engine)
     result = run_locking(config.device, settings, out=out / "lock", store_root=store.root,
-                         scheduler=scheduler, progress=progress)
+                         scheduler=scheduler, progress=progress, free_runs=free_runs)
     try:
         coupling = calibrate_coupling(result.dataset, model)
     except ValueError as error:
@@ -261,11 +268,32 @@ def lock_stage(config: ChainConfig, model: Any, out: Path, store: Any,
                           "amplitudes, lock.detunings, lock.current_densities)") from None
     record = {k: v for k, v in coupling.items() if k != "model"}
     record["failed"] = result.failed
+    record["free_runs_from_sweep"] = sorted(free_runs)  # A/m^2: the sweep's run was the free run
     write_json(record, out / "lock" / "coupling.json")
     coupling["model"].to_json(out / "lock" / "model.json")
     return LockStage(model=coupling["model"], coupling=record, locking=result.dataset,
                      folder=str(out / "lock"), reused=result.computed == 0,
                      wall_s=time.time() - started)
+
+
+def sweep_free_runs(config: ChainConfig, sweep_folder: str | Path | None,
+                    engine: str | None = None) -> dict[float, Path]:
+    """The runs of the sweep in ``sweep_folder`` that can serve as the lock's free runs, by
+    current density.
+
+    A sweep run is a free run of the lock when both stages use the same engine and sampling
+    interval and the sweep is free (no drive, zero temperature): it is then the same
+    simulation from the same relaxed state, run until steady or ``sweep.duration``.
+    """
+    settings, lock = config.sweep, config.lock
+    if (sweep_folder is None or lock is None or settings.drives or settings.temperature > 0
+            or not settings.relax or not lock.relax
+            or settings.sampling_interval != lock.sampling_interval
+            or (engine or settings.engine) != (engine or lock.engine)):
+        return {}
+    runs = json.loads((Path(sweep_folder) / "info.json").read_text())["runs"]
+    return {float(J): Path(folder) for J, folder in runs.items()
+            if float(J) in lock.current_densities and (Path(folder) / "m_final.npy").exists()}
 
 
 def network_stage(config: ChainConfig, model: Any, calibration: Any, store: Any,
@@ -329,6 +357,21 @@ class ChainResult:
                 "accuracy_test": self.summary["accuracy_test"]}
 
 
+@contextlib.contextmanager
+def _shared_cluster(config: ChainConfig, scheduler: str | None):
+    """The scheduler address the chain's micromagnetic stages use: ``scheduler`` if given; with a
+    ``[lock]`` and none given, one local cluster of ``sweep.workers`` workers for the sweep and
+    the lock, whose workers then start the lock's runs already warm (imports, compiled
+    kernels); else None (the sweep makes its own)."""
+    if scheduler is not None or config.lock is None:
+        yield scheduler
+        return
+    from multiscale.tasks import dask_client
+
+    with dask_client(None, config.sweep.workers or None) as client:
+        yield client.scheduler.address
+
+
 def run_chain(config: ChainConfig | str | Path | None = None, *, out: str | Path = "run",
               engine: str | None = None, store_root: str | Path | None = None,
               scheduler: str | None = None, progress: bool = True) -> ChainResult:
@@ -367,12 +410,14 @@ def run_chain(config: ChainConfig | str | Path | None = None, *, out: str | Path
               "store": str(store.root.resolve())}
     with record_run(out, inputs, seed=config.sweep.seed,
                     engine=engine or config.sweep.engine) as record:
-        sweep = sweep_stage(config, out, store, engine, scheduler, progress)
-        calibration = calibration_stage(config, sweep.dataset, sweep.runs, store)
-        model, lock = calibration.model, None
-        if config.lock is not None:
-            lock = lock_stage(config, model, out, store, engine, scheduler, progress)
-            model = lock.model
+        with _shared_cluster(config, scheduler) as address:  # closed before the network
+            sweep = sweep_stage(config, out, store, engine, address, progress)
+            calibration = calibration_stage(config, sweep.dataset, sweep.runs, store)
+            model, lock = calibration.model, None
+            if config.lock is not None:
+                lock = lock_stage(config, model, out, store, engine, address, progress,
+                                  sweep.folder)
+                model = lock.model
         classify = network_stage(config, model, calibration.calibration, store, progress)
         for name, stage in (("calibration", calibration), ("classify", classify)):
             shutil.copytree(stage.folder, out / name, dirs_exist_ok=True)

@@ -96,8 +96,10 @@ def _drives_section(result: Any, config: Any) -> list[str]:
             f"Input coupling from micromagnetic injection locking ({lock.drive}, "
             f"J = {', '.join(f'{j:.3g}' for j in lock.current_densities)} A/m², amplitude "
             f"{min(lock.amplitudes):g} {'A/m' if lock.drive == 'rf_field' else 'A/m²'}, "
-            f"{len(lock.detunings)} drive frequencies of {format_quantity(lock.duration, 's')}):"
-            f" Δ_lock = " + ", ".join(format_quantity(p["measured"], "Hz") for p in fitting)
+            f"{len(lock.detunings)} drive frequencies of {format_quantity(lock.duration, 's')}"
+            + (", each from the end of the sweep's run at that current"
+               if coupling.get("free_runs_from_sweep") else "") + "):"
+            " Δ_lock = " + ", ".join(format_quantity(p["measured"], "Hz") for p in fitting)
             + f"; **{coupling['name']} = {coupling['kappa']:.4g} ± {coupling['kappa_error']:.2g}"
             f" {unit}**, phase {coupling['kappa_phase']:.3f} ± "
             f"{coupling['kappa_phase_error']:.3f} rad. Failed lock runs: "

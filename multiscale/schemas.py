@@ -7,7 +7,9 @@
 - ``multiscale run``: :class:`ChainConfig` of ``[device]``, ``[sweep]``
   (:mod:`multiscale.sweep`), :class:`CalibrationSettings`, :class:`PlanSettings`, the
   optional ``[lock]`` (:class:`multiscale.lock.LockSettings`: κ for physical drives and the
-  circuit) and ``[classify]``; :func:`parse_chain_config`, :func:`load_chain_config`.
+  circuit), the optional ``[circuit]`` (the devices in series with a load, and the RF
+  sources in A or dBm: :func:`with_circuit`) and ``[classify]``; :func:`parse_chain_config`,
+  :func:`load_chain_config`.
 - ``multiscale study``: :class:`StudySettings` (the ``[study]`` table).
 - ``multiscale reservoir``: :class:`ReservoirConfig`.
 
@@ -32,7 +34,8 @@ from network.vowels import VOWELS_7
 __all__ = ["Task", "Network", "Simulation", "Learning", "Output", "ClassifyConfig",
            "parse_classify", "load_classify", "with_plan", "CalibrationSettings",
            "PlanSettings", "ChainConfig", "parse_chain_config", "load_chain_config",
-           "default_config_path", "StudySettings", "ReservoirConfig"]
+           "default_config_path", "StudySettings", "ReservoirConfig", "CIRCUIT_KEYS",
+           "with_circuit"]
 
 _PLAN = FrequencyPlan()  # the defaults of the network's tables
 #: Oscillators of the default pattern table (:func:`network.readout.default_table`).
@@ -55,6 +58,9 @@ class Task:
                  f"codes (e.g. {list(VOWELS_7)})")
 
 
+#: Largest RF source current (A): nanopillars carry DC currents of a few mA and are destroyed
+#: well below 1 A; a larger value is a unit slip (mA written as A).
+MAX_SOURCE_CURRENT = 1.0
 #: The network keys that give the sources' amplitudes in physical units.
 PHYSICAL_SOURCES = ("source_field", "source_current", "source_power_dBm")
 
@@ -85,8 +91,9 @@ class Network:
                                          help="F of sources A and B (hand-made models)")
     source_field: list[float] = spec([], unit="A/m", gt=0, help="RF field of sources A and "
                                      "B at the pillars, F = kappa_field H (calibrated model)")
-    source_current: list[float] = spec([], unit="A", gt=0, help="RF current of sources A "
-                                       "and B, F = kappa_current I (calibrated model)")
+    source_current: list[float] = spec([], unit="A", gt=0, le=MAX_SOURCE_CURRENT,
+                                       help="RF current of sources A and B, F = "
+                                       "kappa_current I (calibrated model)")
     source_power_dBm: list[float] = spec([], unit="dBm", help="RF power of sources A and B "
                                          "into source_impedance, I = sqrt(2 P / Z)")
     source_impedance: float = spec(50.0, unit="ohm", gt=0, help="impedance the source "
@@ -338,7 +345,10 @@ def parse_chain_config(data: dict, overrides: dict | None = None) -> ChainConfig
     check_sweep_size(device, sweep)
     calibration = parse(CalibrationSettings, data.get("calibration", {}), where="calibration")
     plan = parse(PlanSettings, data.get("plan", {}), where="plan")
-    classify = parse_classify(data.get("classify", {}))
+    classify_table = data.get("classify", {})
+    if "circuit" in data:
+        classify_table = with_circuit(data["circuit"], classify_table)
+    classify = parse_classify(classify_table)
     lock = None
     if "lock" in data:
         from multiscale.lock import LockSettings, check_lock_size
@@ -347,6 +357,44 @@ def parse_chain_config(data: dict, overrides: dict | None = None) -> ChainConfig
         check_lock_size(device, lock)
     _check_drives(classify.network, lock)
     return ChainConfig(device, sweep, calibration, plan, classify, lock=lock, raw=data)
+
+
+#: The keys of a chain's ``[circuit]`` table: the :class:`Network` keys of the series circuit
+#: and of the RF sources that feed it, given in physical units.
+CIRCUIT_KEYS = ("load_resistance", "circuit_delay", "self_coupling", "source_current",
+                "source_power_dBm", "source_impedance")
+
+
+def with_circuit(circuit: Any, classify: Any) -> dict:
+    """The ``[classify]`` mapping with the chain's ``[circuit]`` table moved into its network.
+
+    ``[circuit]`` says how the oscillators are wired: in series with a load, fed by two RF
+    sources (amplitudes in A, or in dBm into ``source_impedance``); the network then takes
+    its coupling from the circuit (``coupling = 'circuit'``, :mod:`network.circuit`) and its
+    source strengths from the device's calibrated κ, so it has no rate in 1/s. The device's
+    resistances are ``[device]`` keys (``resistance_P``, ``resistance_change``).
+    """
+    if not isinstance(circuit, dict):
+        fail("circuit", circuit, f"must be a table of {list(CIRCUIT_KEYS)}")
+    unknown = sorted(set(circuit) - set(CIRCUIT_KEYS))
+    if unknown:
+        fail(f"circuit.{unknown[0]}", circuit[unknown[0]],
+             f"unknown key; allowed keys here: {list(CIRCUIT_KEYS)}")
+    if not (circuit.get("source_current") or circuit.get("source_power_dBm")):
+        fail("circuit", circuit, "needs the RF sources: source_current (A) or "
+             "source_power_dBm (dBm into source_impedance)")
+    parse(Network, {**circuit, "coupling": "circuit"}, where="circuit")  # names circuit.KEY
+    classify = dict(classify) if isinstance(classify, dict) else {}
+    network = classify.get("network", {})
+    network = dict(network) if isinstance(network, dict) else {}
+    given = [key for key in ("coupling", "coupling_strength", "coupling_phase",
+                             "source_amplitude", *PHYSICAL_SOURCES, *CIRCUIT_KEYS)
+             if key in network]
+    if given:
+        fail(f"classify.network.{given[0]}", network[given[0]],
+             "not with a [circuit] table: the circuit gives the coupling and the sources")
+    classify["network"] = {**network, **circuit, "coupling": "circuit"}
+    return classify
 
 
 def _check_drives(network: Network, lock: Any) -> None:

@@ -414,14 +414,14 @@ def _chain_task(study: Study, point: dict, store: Any, client: Any, out: Path,
     if config.lock is not None and result.dataset is not None:
         # κ by injection locking, its runs spread over the study's workers like the sweep's
         task["model"] = _locked_model(config, result.dataset, runs, store, client,
-                                      out / "locks" / folder.name, progress)
+                                      out / "locks" / folder.name, progress, folder)
         inputs["model"] = task["model"]
     del result
     return task
 
 
 def _locked_model(config: Any, timeseries: Any, runs: list[str], store: Any, client: Any,
-                  out: Path, progress: bool) -> dict | None:
+                  out: Path, progress: bool, sweep_folder: Path) -> dict | None:
     """The calibrated model of a chain point with the κ of its ``[lock]`` table (None when the
     device cannot be calibrated or locked: the point's task then reports why)."""
     from multiscale.pipeline import calibration_stage, lock_stage
@@ -429,7 +429,8 @@ def _locked_model(config: Any, timeseries: Any, runs: list[str], store: Any, cli
     try:
         calibration = calibration_stage(config, timeseries, runs, store)
         locked = lock_stage(config, calibration.model, out, store,
-                            scheduler=client.scheduler.address, progress=progress)
+                            scheduler=client.scheduler.address, progress=progress,
+                            sweep_folder=sweep_folder)
     except DeviceError:
         return None
     return locked.model.to_dict()

@@ -246,7 +246,9 @@ def _sources() -> list[tuple[str, str | Path, str, type, tuple[str, ...] | None]
         ("run", DEFAULT_CHAIN, "sweep", SweepSettings, ("current_densities", "duration")),
         ("run", DEFAULT_CHAIN, "calibration", CalibrationSettings, None),
         ("run", DEFAULT_CHAIN, "plan", PlanSettings, None),
-        ("run", DEFAULT_CHAIN, "classify.network", Network, ("temperature", "coupling_strength")),
+        ("run", DEFAULT_CHAIN, "classify.network", Network, ("temperature", "spread")),
+        ("run", DEFAULT_CHAIN, "circuit", Network, ("load_resistance", "source_current",
+                                                     "source_impedance")),
         ("run", DEFAULT_CHAIN, "classify.simulation", Simulation, ("duration",)),
         ("run", DEFAULT_CHAIN, "classify.learning", Learning, ("epochs",)),
         ("run", "chain_circuit.toml", "lock", LockSettings, ("amplitudes", "detuning_scale")),
@@ -280,6 +282,9 @@ ACCEPTED: dict[tuple[str, str, str], str] = {
     **{("classify", f"network.{key}", "huge"): "read only with coupling = 'circuit' or "
                                                "source_power_dBm"
        for key in ("load_resistance", "circuit_delay", "source_impedance")},
+    ("run", "circuit.load_resistance", "huge"): "an open loop: K = 0, a network without "
+                                                "coupling",
+    ("run", "circuit.source_impedance", "huge"): "read only with source_power_dBm",
     ("classify", "simulation.tolerance", "huge"): "a lock criterion that every run meets",
     ("classify", "simulation.max_slip", "huge"): "a lock criterion that every run meets",
     ("classify", "learning.decay", "huge"): "the rates fall to ~0 after the first epoch",

@@ -130,7 +130,9 @@ def test_the_chain_calibrates_kappa_and_drives_the_network_with_physical_sources
         chain, tmp_path):
     """With [lock], the chain measures κ_H of its device by micromagnetic injection locking
     (reusing the sweep and calibration from the store) and the network's sources become
-    F = κ_H H of the configured fields; the report names both. The tiny, heavily damped
+    F = κ_H H of the configured fields; the report names both. The lock's current is one of
+    the sweep's, so the sweep's run there is its free run: only the driven runs are
+    computed, from where that run ended. The tiny, heavily damped
     disk gives no clean plateau in 15 ns runs (its κ is not a number to quote: see
     docs/injection_locking.md for a measured one); what is checked is that the κ measured is
     the κ the network uses."""
@@ -143,6 +145,13 @@ def test_the_chain_calibrates_kappa_and_drives_the_network_with_physical_sources
         assert f"{stage:12s} found in the store" in done.stdout
     assert f"{'lock':12s} computed" in done.stdout
     run = tmp_path / "run"
+    lock_info = json.loads((run / "lock" / "info.json").read_text())
+    assert (lock_info["computed"], lock_info["reused"]) == (3, 1)  # three detunings
+    sweep_run = json.loads((out / "sweep" / "info.json").read_text())["runs"]["170000000000.0"]
+    driven = [json.loads(p.read_text())["inputs"]
+              for p in (out / "store").glob("driven-*/info.json")]
+    assert len(driven) == 3
+    assert {d["initial"] for d in driven} == {Path(sweep_run).name}
     coupling = json.loads((run / "lock" / "coupling.json").read_text())
     kappa = coupling["kappa"]
     assert coupling["name"] == "kappa_field" and kappa > 0 and coupling["kappa_error"] > 0
