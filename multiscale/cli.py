@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import re
 import sys
 import tempfile
 import time
@@ -43,6 +44,10 @@ def _version() -> str:
     return __version__
 
 
+#: a negative number as a command-line value, scientific notation included
+NEGATIVE_NUMBER = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every available subcommand."""
     parser = argparse.ArgumentParser(
@@ -55,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     for name in _available_commands():
         module = importlib.import_module(f"multiscale.commands.{name}")
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        # argparse reads "-9e-3" as an option (its negative-number pattern knows no exponent),
+        # so `--window -9e-3 -3e-3` (an MTJ's window) failed; every command takes physical
+        # numbers in scientific notation, and none has an option that looks like one
+        command._negative_number_matcher = NEGATIVE_NUMBER
         module.add_arguments(command)
         command.set_defaults(_run=module.run)
     return parser

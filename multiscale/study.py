@@ -191,11 +191,14 @@ def _network_overrides(classify: Any, point: dict) -> Any:
     return parse_classify(data)
 
 
-def _compact_point(study: Study, point: dict) -> tuple[Any, Any]:
-    """(model, classify config) of a compact-level point."""
+def _compact_point(study: Study, point: dict) -> tuple[Any, Any, int]:
+    """(model as the network drives it, classify config, current polarity) of a compact-level
+    point. A device that oscillates at negative currents (I_th < 0, an MTJ) is driven with
+    I' = -I (:func:`network.plan.positive_currents`, polarity -1): its model mirrored, and
+    ``classify.network.current_range`` read as currents -I."""
     from multiscale.errors import NetworkPlanError
     from multiscale.schemas import with_plan
-    from network.plan import PlanError, adapt_plan
+    from network.plan import PlanError, adapt_plan, positive_currents
 
     model = study.base_model
     changes = {k: float(v) for k, v in point.items() if k in MODEL_KEYS}
@@ -210,15 +213,16 @@ def _compact_point(study: Study, point: dict) -> tuple[Any, Any]:
     except ValueError as error:
         raise InputError(f"study point {point}: {error}") from None
     classify = _network_overrides(study.classify, point)
+    ratio = model.I_th / study.base_model.I_th  # the same supercriticality range
+    model, _, polarity = positive_currents(model)
     if study.settings.plan == "adapted":
         lo, hi = classify.network.current_range
-        ratio = model.I_th / study.base_model.I_th  # the same supercriticality range
         try:
             plan, _ = adapt_plan(classify.plan(), model, (lo * ratio, hi * ratio))
         except PlanError as error:
             raise NetworkPlanError(f"study point {point}: plan: {error}") from None
         classify = with_plan(classify, plan)
-    return model, classify
+    return model, classify, polarity
 
 
 def current_scale(base_device: Any, point: dict) -> float:
@@ -278,7 +282,9 @@ def evaluate_point(task: dict) -> dict:
             if "chain" in task:
                 result.update(_chain_tail(task, store))
             else:
-                model = AutoOscillator.from_dict(task["model"])
+                model = AutoOscillator.from_dict(task["model"])  # as the network drives it
+                polarity = int(task.get("current_polarity", 1))
+                device = model.mirrored() if polarity < 0 else model  # its recorded parameters
                 classify = parse_classify(task["classify"])
                 trained = classify_stage(classify, [model], where="classify")
                 mid = float(sum(classify.network.current_range) / 2)
@@ -290,7 +296,8 @@ def evaluate_point(task: dict) -> dict:
                     linewidth=float(hot.linewidth(mid)),
                     locking_half_width=float(model.locking_range(
                         mid, trained.network.source_amplitude[0])),
-                    **{k: getattr(model, k) for k in MODEL_KEYS})
+                    current_polarity=polarity,
+                    **{k: getattr(device, k) for k in MODEL_KEYS})
         except DeviceError as error:  # this point has no working network: a result, NaN
             result.update(accuracy_train=math.nan, accuracy_test=math.nan, error=str(error))
         write_json(result, run.path / "result.json")
@@ -323,6 +330,7 @@ def _chain_tail(task: dict, store: Any) -> dict:
             "accuracy_test": classify.summary["accuracy_test"],
             "coupling_magnitude": mutual_coupling(
                 classify.summary["coupling"]["middle_of_current_range"]["magnitude_1_per_s"]),
+            "current_polarity": int(classify.plan.get("current_polarity", 1)),
             **{k: getattr(model, k) for k in MODEL_KEYS}}
 
 
@@ -356,7 +364,7 @@ def check_points(study: Study) -> None:
     checked = set()
     for point in study.point_values():
         if study.settings.level == "compact":
-            _, classify = _compact_point(study, point)
+            _, classify, _ = _compact_point(study, point)
         else:
             classify = _chain_config_for(study, point).classify
         key = json.dumps([to_dict(classify.task), to_dict(classify.learning),
@@ -383,11 +391,12 @@ def _tasks(study: Study, store: Any, client: Any, out: Path, progress: bool) -> 
     tasks = []
     for point in study.point_values():
         if study.settings.level == "compact":
-            model, classify = _compact_point(study, point)
+            model, classify, polarity = _compact_point(study, point)
             inputs = {"kind": "study-point", "level": "compact", "model": model.to_dict(),
                       "classify": to_dict(classify)}
             tasks.append({"store": str(store.root), "inputs": inputs, "point": point,
-                          "model": model.to_dict(), "classify": to_dict(classify)})
+                          "model": model.to_dict(), "classify": to_dict(classify),
+                          "current_polarity": polarity})
         else:
             tasks.append(_chain_task(study, point, store, client, out, progress))
     return tasks

@@ -36,6 +36,9 @@ VARIABLES = {"accuracy_test": ("1", "test accuracy (mean over folds)"),
              "linewidth": ("Hz", "thermal linewidth at mid current range"),
              "locking_half_width": ("Hz", "locking half-width to source A at mid range"),
              "coupling_magnitude": ("1/s", "mean |K_jl|, j != l, at mid current range"),
+             "current_polarity": ("1", "+1: the network drives the device with its currents "
+                                       "I; -1: with I' = -I (a device that oscillates at "
+                                       "negative currents, network.plan.positive_currents)"),
              "kappa_current": ("1/(s A)", "input coupling of an RF current"),
              "kappa_field": ("1/(s A/m)", "input coupling of an RF field"),
              "resistance_amplitude": ("ohm", "|r|, resistance oscillation per unit amplitude"),

@@ -38,6 +38,10 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"--model = {args.model!r}: no such file")
         models = _read_models(path, config.network.n_oscillators)
         models, polarity = _positive_currents(models)
+        if polarity < 0:
+            print("the device oscillates at negative currents: the network drives it with "
+                  "I' = -I (its model mirrored; the plan's currents are -I)")
+    mapping = None
     if args.window is not None:
         lo, hi = args.window
         if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
@@ -67,7 +71,9 @@ def run(args: argparse.Namespace) -> int:
     with record_run(out, inputs, seed=config.task.seed, engine="network") as record:
         result = classify_stage(config, models, out, progress=True)
         record.note(accuracy_train=result.accuracy_train, accuracy_test=result.accuracy_test,
-                    files=list(result.files))
+                    files=list(result.files), current_polarity=polarity,
+                    plan={"adapted": False} if mapping is None
+                    else {**mapping.to_dict(), "adapted": True})
     if result.baselines:
         print(f"{'model':24s} {'params':>6s} {'train':>6s} {'test':>6s}")
         print(f"{'oscillator network':24s} {len(network.oscillators):6d} "

@@ -300,7 +300,8 @@ def test_a_calibrated_circuit_point_records_the_coupling_it_derived(tmp_path):
 
     study = load_study(Path(__file__).parents[2] / "examples" / "study_circuit_calibrated.toml")
     point = {"resistance_amplitude": 13.38, "load_resistance": 450.0}
-    model, classify = _compact_point(study, point)
+    model, classify, polarity = _compact_point(study, point)
+    assert polarity == 1
     data = to_dict(classify)
     data["task"]["run_folds"] = [0]
     data["learning"].update(epochs=1, batch_size=64)
@@ -344,3 +345,36 @@ def test_a_chain_point_with_a_lock_table_measures_its_kappa_first(tmp_path):
     assert ds["core_lost_currents"].values.tolist() == [0]
     assert ds["core_reversed_currents"].values.tolist() == [0]
     assert "steady_currents" not in ds
+
+
+def test_a_compact_point_of_a_device_oscillating_at_negative_currents_is_its_mirror(tmp_path):
+    """An MTJ whose torque opens the cone for J < 0 has I_th < 0: a compact-level study drives
+    it with I' = -I (network.plan.positive_currents). Its mirror image, the reference
+    oscillator, must then give the same network and the same accuracy, while the study
+    records the device's own parameters (I_th < 0, df_dI reversed) and polarity -1."""
+    from multiscale.config import to_dict
+    from multiscale.store import Store
+    from multiscale.study import _compact_point, evaluate_point, load_study
+    from network.plan import reference_oscillator
+
+    reference = reference_oscillator()
+    reference.mirrored().to_json(tmp_path / "negative.json")
+    text = TINY.read_text()
+    (tmp_path / "reference.toml").write_text(text)
+    (tmp_path / "negative.toml").write_text(text.replace('model = "reference"',
+                                                         'model = "negative.json"'))
+    point = {"damping": 0.012, "temperature": 0.0}
+    results = {}
+    for name in ("reference", "negative"):
+        model, classify, polarity = _compact_point(load_study(tmp_path / f"{name}.toml"), point)
+        task = {"store": str(Store(tmp_path / f"store-{name}").root), "point": point,
+                "inputs": {"kind": "test", "point": point}, "model": model.to_dict(),
+                "classify": to_dict(classify), "current_polarity": polarity}
+        results[name] = (model, to_dict(classify), polarity, evaluate_point(task))
+    (m_ref, c_ref, p_ref, r_ref), (m_neg, c_neg, p_neg, r_neg) = results.values()
+    assert (p_ref, p_neg) == (1, -1)
+    assert m_neg == m_ref and c_neg == c_ref  # the network sees the same oscillator
+    assert r_neg["accuracy_test"] == r_ref["accuracy_test"]
+    assert r_neg["accuracy_train"] == r_ref["accuracy_train"]
+    assert r_neg["I_th"] == -r_ref["I_th"] < 0 and r_neg["df_dI"] == -r_ref["df_dI"]
+    assert (r_ref["current_polarity"], r_neg["current_polarity"]) == (1, -1)

@@ -59,6 +59,7 @@ def test_tiny_run_writes_results(tmp_path, capsys):
     figures = dict(item.split("=") for item in last.split())
     assert set(figures) == {"accuracy_train", "accuracy_test"}
     assert float(figures["accuracy_test"]) >= 0.6
+
     info = json.loads((out / "info.json").read_text())
     assert info["success"] is True
     ds = xr.load_dataset(out / "results.nc")
@@ -101,6 +102,38 @@ def test_a_device_model_with_its_window_gets_the_plan_mapped(tmp_path, capsys):
     assert any("plan mapped onto the device" in line for line in printed)
     figures = dict(item.split("=") for item in printed[-1].split())
     assert float(figures["accuracy_test"]) >= 0.6
+
+
+def test_a_device_oscillating_at_negative_currents_is_classified_as_its_mirror(tmp_path,
+                                                                               capsys):
+    """An MTJ-like model with I_th < 0 and its window in negative currents: classify drives it
+    with I' = -I (network.plan.positive_currents), so its mirror image, the device with the
+    window (LO, HI) = (-HI', -LO'), gives the same run; the command says so, and info.json
+    records polarity -1 and the plan mapped onto the mirror."""
+    from dataclasses import replace
+
+    from network.vowels import default_oscillators
+
+    device = replace(default_oscillators(1, spread=0.0)[0], f0=9e9, N=-2e9)  # red shift
+    (tmp_path / "mirror.json").write_text(json.dumps(device.to_dict()))
+    (tmp_path / "negative.json").write_text(json.dumps(device.mirrored().to_dict()))
+    config = tmp_path / "tiny.toml"
+    config.write_text(
+        "[task]\nrun_folds = [1]\n[learning]\nepochs = 1\nbatch_size = 32\n"
+        "[output]\nresponse_map_grid = 6\nbaselines = false\n"
+    )
+    figures = {}
+    for name, window in (("mirror", ("3e-3", "9e-3")), ("negative", ("-9e-3", "-3e-3"))):
+        out = tmp_path / name
+        assert main(["classify", str(config), "--model", str(tmp_path / f"{name}.json"),
+                     "--window", *window, "--out", str(out)]) == 0, capsys.readouterr().err
+        printed = capsys.readouterr().out.strip().splitlines()
+        figures[name] = dict(item.split("=") for item in printed[-1].split())
+        notes = json.loads((out / "info.json").read_text())["notes"]
+        assert notes["current_polarity"] == (1 if name == "mirror" else -1)
+        assert notes["plan"]["adapted"] and notes["plan"]["current_range_A"][0] > 0
+        assert any("negative currents" in line for line in printed) == (name == "negative")
+    assert figures["negative"] == figures["mirror"]
 
 
 def test_a_figure_that_cannot_be_drawn_is_a_warning_not_a_lost_run(tmp_path, capsys,
