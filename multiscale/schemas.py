@@ -150,8 +150,9 @@ class Simulation:
     step: float = spec(_PLAN.step, unit="s", gt=0, le=MAX_STEP, help="integration step")
     tolerance: float = spec(_PLAN.tolerance, unit="Hz", gt=0,
                             help="lock: |f_osc - f_source| <= this")
-    max_slip: float = spec(_PLAN.max_slip, gt=0, help="lock: phase-difference range < this "
-                           "(cycles)")
+    max_slip: float = spec(_PLAN.max_slip, gt=0, le=1, help="lock: phase-difference range < "
+                           "this (cycles); at most 1: a range of a cycle or more is a slip, "
+                           "and a larger bound would count slipping oscillators as locked")
     allow_large: bool = spec(False, help="run even when the training would integrate more "
                              "than 1e11 oscillator-steps (~600 x the default network)")
 
@@ -252,6 +253,13 @@ def parse_classify(mapping: Any, where: str = "classify") -> ClassifyConfig:
     task = config.task
     if any(not 0 <= k < task.folds for k in task.run_folds):
         fail(f"{prefix}task.run_folds", task.run_folds, f"folds must be in [0, {task.folds - 1}]")
+    band = min(config.network.f1_band[1] - config.network.f1_band[0],
+               config.network.f2_band[1] - config.network.f2_band[0])
+    if not config.simulation.tolerance < band:
+        fail(f"{prefix}simulation.tolerance", config.simulation.tolerance,
+             f"must be < the narrower source band, {band:.4g} Hz (network.f1_band, "
+             "network.f2_band): a wider tolerance counts every oscillator in reach of a source "
+             "as locked to it")
     step = config.simulation.step
     for name in ("coupling_strength", "source_amplitude"):  # rates in 1/s
         rate = getattr(config.network, name)
@@ -499,7 +507,9 @@ class ReservoirSettings:
 
 @dataclass(frozen=True)
 class EsnSettings:
-    spectral_radius: float = spec(0.9, ge=0, help="of the recurrent weights")
+    spectral_radius: float = spec(0.9, ge=0, le=10, help="of the recurrent weights (at most "
+                                  "10: above ~1 an echo state network loses its fading memory, "
+                                  "and 10 is far past any useful one)")
     leak: float = spec(0.5, gt=0, le=1, help="leak rate")
     input_scale: float = spec(1.0, gt=0, help="input weight scale")
     seed: int = spec(0, ge=0, help="seed of the weights")

@@ -285,8 +285,6 @@ ACCEPTED: dict[tuple[str, str, str], str] = {
     ("run", "circuit.load_resistance", "huge"): "an open loop: K = 0, a network without "
                                                 "coupling",
     ("run", "circuit.source_impedance", "huge"): "read only with source_power_dBm",
-    ("classify", "simulation.tolerance", "huge"): "a lock criterion that every run meets",
-    ("classify", "simulation.max_slip", "huge"): "a lock criterion that every run meets",
     ("classify", "learning.decay", "huge"): "the rates fall to ~0 after the first epoch",
     ("classify", "learning.batch_size", "huge"): "one batch of all samples",
     ("run", "classify.learning.batch_size", "huge"): "one batch of all samples",
@@ -296,7 +294,6 @@ ACCEPTED: dict[tuple[str, str, str], str] = {
     ("run", "lock.amplitudes", "huge"): "a diverging point is recorded as failed",
     ("sweep", "sweep.current_densities", "huge"): "a diverging point is recorded as failed",
     ("run", "sweep.current_densities", "huge"): "a diverging point is recorded as failed",
-    ("reservoir", "esn.spectral_radius", "huge"): "a saturated baseline ESN, still an answer",
     ("reservoir", "esn.input_scale", "huge"): "a saturated baseline ESN, still an answer",
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -134,7 +135,8 @@ def test_a_run_reports_its_simulated_time_every_nanosecond():
 
 
 def test_a_run_stops_once_steady_and_its_record_is_the_start_of_the_full_run():
-    """The default chain's device (200 nm x 20 nm disk, 40 x 40 cells) at 1.2e11 A/m^2 rings
+    """The former default chain's device (examples/chain_vortex_perpendicular.toml: 200 nm x
+    20 nm disk, 40 x 40 cells, perpendicular polarizer) at 1.2e11 A/m^2 rings
     up with Gamma_p ~ 2.3e8 1/s and is steady to 1e-3 in power after ~30 ns (of the 100 ns a
     sweep gives it): with a SteadyState the run ends there, and what it recorded is, sample
     for sample, a run of that length without it (stopping changes no step before it; the
@@ -142,7 +144,8 @@ def test_a_run_stops_once_steady_and_its_record_is_the_start_of_the_full_run():
     from micromag.engines import SteadyState
     from multiscale.schemas import load_chain_config
 
-    device = load_chain_config().device
+    device = load_chain_config(Path(__file__).parents[2] / "examples"
+                               / "chain_vortex_perpendicular.toml").device
     engine = get_engine("builtin")
     m0 = engine.relax(device)
     common = dict(current_density=1.2e11, sampling_interval=50e-12, initial_state=m0)

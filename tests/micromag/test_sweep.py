@@ -296,3 +296,58 @@ def test_core_polarity_is_the_sign_at_the_peak_and_zero_without_a_core():
     mz[3, 3] = 0.95
     assert core_polarity(mz) == 1
     assert core_polarity(0.4 * np.ones((5, 5))) == 0  # peak below CORE_MIN_PEAK: no core
+
+
+def test_a_sweep_killed_at_a_seeded_moment_resumes_with_only_the_missing_runs(
+        tmp_path, finished_runs):
+    """SIGKILL to a running `multiscale sweep` (its process group: the command, its scheduler
+    and its worker) at a seeded moment after its first run has finished: the rerun computes
+    only the missing runs, and its Dataset is the uninterrupted sweep's, value for value."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import xarray as xr
+
+    from multiscale.tasks import WORKER_ENVIRONMENT
+
+    config = tmp_path / "four.toml"
+    config.write_text(TINY.format(currents="1.0e11, 1.1e11, 1.2e11, 1.3e11").replace(
+        "duration = 0.1e-9", "duration = 15e-9") + "workers = 1\n")  # one run at a time
+
+    def sweep(name):
+        return [sys.executable, "-m", "multiscale.cli", "sweep", str(config), "--out",
+                str(tmp_path / name), "--quiet"]
+
+    env = {**os.environ, **WORKER_ENVIRONMENT}
+    whole = subprocess.run(sweep("whole"), env=env, capture_output=True, text=True,
+                           timeout=600)
+    assert whole.returncode == 0, whole.stderr[-2000:]
+    wait_after = float(np.random.default_rng(19).uniform(0.0, 1.0))  # s after the first run
+    process = subprocess.Popen(sweep("killed"), env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    store = tmp_path / "killed" / "store"
+    try:
+        deadline = time.time() + 300
+        while finished_runs(store, "current") < 1 and time.time() < deadline:
+            assert process.poll() is None, "the sweep ended before it could be killed"
+            time.sleep(0.05)
+        time.sleep(wait_after)
+        assert process.poll() is None, "the sweep ended before it could be killed"
+        os.killpg(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=60)
+    finished = finished_runs(store, "current")
+    assert 1 <= finished < 4 and not (tmp_path / "killed" / "timeseries.nc").exists()
+
+    resumed = subprocess.run(sweep("killed"), env=env, capture_output=True, text=True,
+                             timeout=600)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    info = json.loads((tmp_path / "killed" / "info.json").read_text())
+    assert (info["reused"], info["computed"]) == (finished, 4 - finished)
+    expected = xr.load_dataset(tmp_path / "whole" / "timeseries.nc", engine="h5netcdf")
+    got = xr.load_dataset(tmp_path / "killed" / "timeseries.nc", engine="h5netcdf")
+    for name in ("mx", "my", "mz", "core_x", "core_y"):
+        np.testing.assert_array_equal(got[name].values, expected[name].values)
