@@ -55,3 +55,32 @@ def _finished_runs(store: Path, kind: str) -> int:
 def finished_runs():
     """``finished_runs(store, kind)``: how many ``kind`` runs of a store have finished."""
     return _finished_runs
+
+
+def _kill_after_runs(process, store: Path, kind: str, wait_after: float,
+                     timeout: float = 300.0) -> None:
+    """SIGKILL the process group of ``process`` (a command started with
+    ``start_new_session=True``: the command, its scheduler and its workers) ``wait_after``
+    seconds after the first ``kind`` run of ``store`` has finished; fails if the command ends
+    before."""
+    import os
+    import signal
+    import time
+
+    try:
+        deadline = time.time() + timeout
+        while _finished_runs(store, kind) < 1 and time.time() < deadline:
+            assert process.poll() is None, "the command ended before it could be killed"
+            time.sleep(0.05)
+        time.sleep(wait_after)
+        assert process.poll() is None, "the command ended before it could be killed"
+        os.killpg(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=60)
+
+
+@pytest.fixture
+def kill_after_runs():
+    """``kill_after_runs(process, store, kind, wait_after)``: SIGKILL a command's process group
+    at a chosen moment after its first ``kind`` run finished."""
+    return _kill_after_runs

@@ -299,13 +299,12 @@ def test_core_polarity_is_the_sign_at_the_peak_and_zero_without_a_core():
 
 
 def test_a_sweep_killed_at_a_seeded_moment_resumes_with_only_the_missing_runs(
-        tmp_path, finished_runs):
+        tmp_path, finished_runs, kill_after_runs):
     """SIGKILL to a running `multiscale sweep` (its process group: the command, its scheduler
     and its worker) at a seeded moment after its first run has finished: the rerun computes
     only the missing runs, and its Dataset is the uninterrupted sweep's, value for value."""
     import json
     import os
-    import signal
     import subprocess
     import sys
 
@@ -329,16 +328,7 @@ def test_a_sweep_killed_at_a_seeded_moment_resumes_with_only_the_missing_runs(
     process = subprocess.Popen(sweep("killed"), env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
     store = tmp_path / "killed" / "store"
-    try:
-        deadline = time.time() + 300
-        while finished_runs(store, "current") < 1 and time.time() < deadline:
-            assert process.poll() is None, "the sweep ended before it could be killed"
-            time.sleep(0.05)
-        time.sleep(wait_after)
-        assert process.poll() is None, "the sweep ended before it could be killed"
-        os.killpg(process.pid, signal.SIGKILL)
-    finally:
-        process.wait(timeout=60)
+    kill_after_runs(process, store, "current", wait_after)
     finished = finished_runs(store, "current")
     assert 1 <= finished < 4 and not (tmp_path / "killed" / "timeseries.nc").exists()
 

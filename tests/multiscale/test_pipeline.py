@@ -2,7 +2,6 @@
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -89,7 +88,7 @@ def test_a_rerun_finds_every_stage_in_the_store(chain):
 
 
 def test_a_chain_killed_during_its_sweep_resumes_with_only_the_missing_runs(
-        chain, tmp_path, finished_runs):
+        chain, tmp_path, finished_runs, kill_after_runs):
     """SIGKILL to the whole chain (process group: the command, its scheduler and workers) at
     a seeded moment after some of its four sweep runs have finished: the rerun computes only
     the missing runs and gives the uninterrupted chain's calibration and accuracy."""
@@ -101,16 +100,7 @@ def test_a_chain_killed_during_its_sweep_resumes_with_only_the_missing_runs(
         [sys.executable, "-m", "multiscale.cli", "run", str(TINY), "--out", str(out),
          "--quiet"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True)
-    try:
-        deadline = time.time() + 300
-        while finished_runs(store, "current") < 1 and time.time() < deadline:
-            assert process.poll() is None, "the chain ended before it could be killed"
-            time.sleep(0.1)
-        time.sleep(wait_after)
-        assert process.poll() is None, "the chain ended before it could be killed"
-        os.killpg(process.pid, signal.SIGKILL)
-    finally:
-        process.wait(timeout=60)
+    kill_after_runs(process, store, "current", wait_after)
     finished = finished_runs(store, "current")
     assert 1 <= finished < 4 and not (out / "report.md").exists()
 
