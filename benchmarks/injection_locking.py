@@ -101,7 +101,8 @@ def calibrate(out: Path, store, quick: bool, progress: bool):
 def locking(config, model, out: Path, store, quick: bool, progress: bool) -> tuple:
     """The micromagnetic locking study and κ: (results for results.json, locking Dataset)."""
     from multiscale.config import parse
-    from multiscale.lock import LockSettings, calibrate_coupling, run_locking
+    from multiscale.coupling_calibration import calibrate_coupling
+    from multiscale.lock import LockSettings, run_locking
 
     settings = parse(LockSettings, {
         **(QUICK if quick else FULL), "detuning_scale": DETUNING_SCALE, "drive": "rf_field",
@@ -138,7 +139,7 @@ def with_frequency_shift(model, N: float, current: float):
 def nonlinearity_scan(lock_dataset, model, shifts) -> list[dict]:
     """The locking predictions of models that differ only in N (:func:`with_frequency_shift`
     at the mean DC current): does a different ν explain what the calibrated one misses?"""
-    from multiscale.lock import calibrate_coupling
+    from multiscale.coupling_calibration import calibrate_coupling
 
     mean_current = float(np.mean(lock_dataset.current.values))
     rows = []
@@ -357,7 +358,7 @@ def local_model_locking(lock_dataset, points: list) -> list[dict]:
     """Each locking current through the protocol with its :func:`local_model`: κ_H fitted at
     the smallest amplitude, Δ_lock predicted at the others. Does the compact model lock like
     the device once Γ_p, ν and p0 are the device's at that current, and is κ_H then one?"""
-    from multiscale.lock import calibrate_coupling
+    from multiscale.coupling_calibration import calibrate_coupling
 
     rows = []
     for i, point in enumerate(points):

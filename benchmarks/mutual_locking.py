@@ -6,7 +6,7 @@ against the compact network's prediction with the circuit-derived coupling K.
    I_th and the resistance oscillation r = |r| e^{i arg r} (:mod:`compact.resistance`).
 2. κ_I: the device at the operating current J0 locked by an RF current over a few drive
    frequencies (:mod:`multiscale.lock`); |κ| from the plateau's half-width, arg κ from the
-   locked phase (:func:`multiscale.lock.calibrate_coupling`).
+   locked phase (:func:`multiscale.coupling_calibration.calibrate_coupling`).
 3. Micromagnetics in series (:func:`micromag.engines.builtin.series.run_series`): the device
    first runs alone in the circuit (the other device a static resistor R0) until its orbit is
    the circuit's; then two copies of it in series with the load carry the same current
@@ -117,7 +117,8 @@ def read_through(model, device, sweep, calibration):
 
 def locking(config, model, out: Path, store, grid: dict, progress: bool):
     from multiscale.config import parse
-    from multiscale.lock import LockSettings, calibrate_coupling, run_locking
+    from multiscale.coupling_calibration import calibrate_coupling
+    from multiscale.lock import LockSettings, run_locking
 
     settings = parse(LockSettings, {
         "current_densities": [OPERATING_POINT], "amplitudes": [LOCK_AMPLITUDE],

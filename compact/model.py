@@ -84,8 +84,8 @@ class AutoOscillator:
         arg κ (rad): a drive H_rf cos(ω t) (or I_rf cos(ω t)) enters as
         F = |κ| e^{i arg κ} H_rf e^{-iωt}, so arg κ is where on the orbit the drive pushes;
         measured from the locked phase of driven micromagnetics
-        (:func:`multiscale.lock.calibrate_coupling`); NaN: not calibrated (taken as 0 where
-        a phase is needed, e.g. in :meth:`input_coupling`).
+        (:func:`multiscale.coupling_calibration.calibrate_coupling`); NaN: not calibrated
+        (taken as 0 where a phase is needed, e.g. in :meth:`input_coupling`).
     resistance, resistance_amplitude, resistance_phase : float
         R0 (Ω) and the resistance oscillation R = R0 + Re[r c] with |r| (Ω per unit amplitude
         √p) and arg r (rad) (:mod:`compact.resistance`), what a series circuit needs

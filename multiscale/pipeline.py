@@ -16,9 +16,10 @@ same config finds every stage and takes seconds:
    inside its window, driven by an RF current (or field) over a few drive frequencies in
    micromagnetics (:func:`multiscale.lock.run_locking`, each run cached in the store); the
    Adler fit gives the input coupling κ, magnitude and phase
-   (:func:`multiscale.lock.calibrate_coupling`), added to the calibrated model. The network
-   needs it for source amplitudes in physical units (A, A/m, dBm) and for the circuit's
-   coupling K = −κ I r / R_loop (``classify.network.coupling = 'circuit'``).
+   (:func:`multiscale.coupling_calibration.calibrate_coupling`), added to the calibrated
+   model. The network needs it for source amplitudes in physical units (A, A/m, dBm) and
+   for the circuit's coupling K = −κ I r / R_loop (``classify.network.coupling =
+   'circuit'``, or a ``[circuit]`` table).
 4. **classify** (:func:`network_stage`, :func:`multiscale.vowel_stage.classify_stage`): copies
    of the calibrated device (with the configured device-to-device spread) learn the vowels by
    synchronization, cross-validated over speakers.
@@ -105,7 +106,7 @@ class CalibrationStage:
 @dataclass(frozen=True)
 class LockStage:
     """The injection-locking measurement and the κ it gives (``coupling``: the record of
-    :func:`multiscale.lock.calibrate_coupling` without its model)."""
+    :func:`multiscale.coupling_calibration.calibrate_coupling` without its model)."""
 
     model: Any  #: the calibrated model with kappa_current or kappa_field (and its phase)
     coupling: dict
@@ -251,7 +252,8 @@ def lock_stage(config: ChainConfig, model: Any, out: Path, store: Any,
 
     Raises :class:`~multiscale.errors.DeviceError` when no plateau could be fitted.
     """
-    from multiscale.lock import calibrate_coupling, run_locking
+    from multiscale.coupling_calibration import calibrate_coupling
+    from multiscale.lock import run_locking
     from multiscale.store import write_json
 
     started = time.time()

@@ -26,10 +26,11 @@ suite's conventions (complex amplitude c ∝ exp(-iωt), dc/dt = ... + f(t)):
        K_jl = -κ_j I_l r_l / R_loop   (1/s).
    κ_j is complex: its phase is where on the orbit an RF current pushes the oscillator.
    |κ| comes from the width of a locking plateau, arg κ from the phase at which the device
-   locks (:func:`multiscale.lock.calibrate_coupling`: the micromagnetic locked phase minus
-   the compact model's with a real κ); a model without ``kappa_current_phase`` is taken with
-   arg κ = 0, an ASSUMPTION on which the phase of K rests (it decides between in-phase and
-   anti-phase mutual locking and whether K_jj adds gain or shifts the frequency).
+   locks (:func:`multiscale.coupling_calibration.calibrate_coupling`: the micromagnetic
+   locked phase minus the compact model's with a real κ); a model without
+   ``kappa_current_phase`` is taken with arg κ = 0, an ASSUMPTION on which the phase of K
+   rests (it decides between in-phase and anti-phase mutual locking and whether K_jj adds
+   gain or shifts the frequency).
    ``benchmarks/mutual_locking.py`` checks K against two devices simulated together in
    series (:mod:`micromag.engines.builtin.series`).
    A delay τ between the oscillators (a transmission line) multiplies the off-diagonal K_jl

@@ -27,8 +27,9 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from multiscale.cli import print_figures
+    from multiscale.coupling_calibration import calibrate_coupling
     from multiscale.errors import InputError
-    from multiscale.lock import calibrate_coupling, load_lock_config, run_locking
+    from multiscale.lock import load_lock_config, run_locking
     from multiscale.store import write_json
 
     model = None

@@ -1,4 +1,4 @@
-"""multiscale.lock.calibrate_coupling: |κ| and arg κ recovered from driven runs."""
+"""multiscale.coupling_calibration.calibrate_coupling: |κ| and arg κ recovered from driven runs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import xarray as xr
 
 from compact.locking import driven_phases, fit_adler
 from compact.model import AutoOscillator
-from multiscale.lock import calibrate_coupling
+from multiscale.coupling_calibration import calibrate_coupling
 
 MODEL = AutoOscillator(f0=8.3e8, N=6.0e7, df_dI=0.0, gamma_g=1.7e8, Q=0.0, I_th=1.9e-3)
 AREA = math.pi * 1e-14  # m^2: a 200 nm pillar
