@@ -391,6 +391,9 @@ def with_circuit(circuit: Any, classify: Any) -> dict:
     if not (circuit.get("source_current") or circuit.get("source_power_dBm")):
         fail("circuit", circuit, "needs the RF sources: source_current (A) or "
              "source_power_dBm (dBm into source_impedance)")
+    if circuit.get("source_current") and circuit.get("source_power_dBm"):
+        fail("circuit.source_power_dBm", circuit["source_power_dBm"],
+             "not with circuit.source_current: give the sources once, in A or in dBm")
     parse(Network, {**circuit, "coupling": "circuit"}, where="circuit")  # names circuit.KEY
     classify = dict(classify) if isinstance(classify, dict) else {}
     network = classify.get("network", {})

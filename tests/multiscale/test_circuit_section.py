@@ -86,6 +86,8 @@ BAD = [
      "classify.network.coupling_strength = 300000.0: not with a [circuit] table"),
     ("[circuit]\nsource_current = [1e-4, 1e-4]\n", "source_amplitude = [1e6, 1e6]\n",
      "classify.network.source_amplitude"),
+    ("[circuit]\nsource_current = [1e-4, 1e-4]\nsource_power_dBm = [-20.0, -20.0]\n", "",
+     "circuit.source_power_dBm = [-20.0, -20.0]: not with circuit.source_current"),
     ("circuit = 3\n", "", "circuit = 3: must be a table"),
 ]
 
