@@ -106,12 +106,36 @@ def _power_falls(current, power) -> bool:
 THRESHOLD_BRACKET = 3.0
 
 
+#: the ring-up shifts disagree with one N when their reduced χ² about their weighted mean
+#: exceeds this (a 3σ scatter per current)
+SHIFT_CHI2 = 9.0
+
+
 def fit_warnings(oscillating_current, model: AutoOscillator, threshold_error: float,
-                 power=None) -> list:
+                 power=None, shift=None, shift_error=None) -> list:
     """What a user must know before trusting a fit (empty when nothing): a threshold far below
-    every oscillating current (A), one whose standard error exceeds half of it, or a measured
-    ``power`` (at those currents) that falls as |I| rises."""
+    every oscillating current (A), one whose standard error exceeds half of it, a measured
+    ``power`` (at those currents) that falls as |I| rises, or frequency shifts df/dp at fixed
+    current (``shift`` ± ``shift_error``, Hz, from the ring-ups) that no single N describes."""
     warnings = []
+    if shift is not None and shift_error is not None:
+        shift, shift_error = np.asarray(shift, float), np.asarray(shift_error, float)
+        ok = np.isfinite(shift) & np.isfinite(shift_error) & (shift_error > 0)
+        if ok.sum() >= 3:
+            weights = 1 / shift_error[ok] ** 2
+            mean = float(np.sum(weights * shift[ok]) / np.sum(weights))
+            chi2 = float(np.sum(weights * (shift[ok] - mean) ** 2)) / (ok.sum() - 1)
+            if chi2 > SHIFT_CHI2:
+                currents = np.asarray(oscillating_current, float)[ok]
+                lo, hi = int(np.argmin(np.abs(currents))), int(np.argmax(np.abs(currents)))
+                warnings.append(
+                    f"the frequency shift at fixed current (df/dp from the ring-ups) is not one "
+                    f"N: {shift[ok][lo] / 1e6:.3g} ± {shift_error[ok][lo] / 1e6:.2g} MHz at "
+                    f"{currents[lo]:.4g} A, {shift[ok][hi] / 1e6:.3g} ± "
+                    f"{shift_error[ok][hi] / 1e6:.2g} MHz at {currents[hi]:.4g} A (reduced chi2 "
+                    f"{chi2:.3g}), against the fitted N = {model.N / 1e6:.3g} MHz: the model's "
+                    "nu, and so its locking ranges and locked phases, may be far from the "
+                    "device's at a given current (calibration variable frequency_shift_ringup)")
     if power is not None and _power_falls(oscillating_current, power):
         order = np.argsort(np.abs(oscillating_current))
         low, high = order[0], order[-1]
@@ -287,8 +311,10 @@ def fit_calibration(
         corr = cov[idx["N"], idx["df_dI"]] / (stderr[idx["N"]] * stderr[idx["df_dI"]])
     out.attrs.update({
         "model": model.to_json(),
-        "warnings": json.dumps(fit_warnings(current[use], model, stderr[idx["I_th"]],
-                                             power[use])),
+        "warnings": json.dumps(fit_warnings(
+            current[use], model, stderr[idx["I_th"]], power[use],
+            *(calibration[name].values[use] if name in calibration else None
+              for name in ("frequency_shift_ringup", "frequency_shift_ringup_error")))),
         "fit_df_dI": int(fit_df_dI),
         "mode_energy_identified": int(identified),
         "n_oscillating": int(use.sum()),

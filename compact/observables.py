@@ -36,6 +36,8 @@ import warnings
 import numpy as np
 import xarray as xr
 
+from compact.transients import ring_up_frequency_shift
+
 __all__ = ["complex_amplitude", "observables", "record_lengths", "resolve_mode",
            "validate_timeseries"]
 
@@ -426,7 +428,8 @@ def observables(
     noisy = _has_noise(ds)
     names = ("frequency", "frequency_spectrum", "power", "linewidth", "relaxation_rate",
              "settling_time", "power_spread", "relaxation_rate_transient",
-             "relaxation_rate_fluctuation")
+             "relaxation_rate_fluctuation", "frequency_shift_ringup",
+             "frequency_shift_ringup_error")
     out = {k: np.full(c_all.shape[0], np.nan) for k in names}
     oscillating = np.zeros(c_all.shape[0], dtype=bool)
     for i, c in enumerate(c_all):
@@ -455,6 +458,10 @@ def observables(
         out["frequency_spectrum"][i] = spectrum_frequency(steady, dt)
         if noisy:
             out["linewidth"][i] = lorentzian_linewidth(steady, dt)
+        else:  # df/dp at this current, from the ring-up (compact.transients)
+            (out["frequency_shift_ringup"][i],
+             out["frequency_shift_ringup_error"][i]) = ring_up_frequency_shift(
+                c, dt, out["frequency"][i])
         floor = max(1e-3, 3 * spread * out["power"][i] / max(p_end, 1e-300))
         out["relaxation_rate_transient"][i] = relaxation_rate(smooth, dt, p_end, floor)
         if noisy and spread > 1e-6:
@@ -468,7 +475,8 @@ def observables(
         out["relaxation_rate"][i] = transient if use_transient else fluctuation
     units = {"frequency": "Hz", "frequency_spectrum": "Hz", "power": "1", "linewidth": "Hz",
              "relaxation_rate": "1/s", "settling_time": "s", "power_spread": "1",
-             "relaxation_rate_transient": "1/s", "relaxation_rate_fluctuation": "1/s"}
+             "relaxation_rate_transient": "1/s", "relaxation_rate_fluctuation": "1/s",
+             "frequency_shift_ringup": "Hz", "frequency_shift_ringup_error": "Hz"}
     long_names = {
         "frequency": "mean frequency from the unwrapped phase",
         "frequency_spectrum": "spectral peak, sub-bin interpolated",
@@ -480,6 +488,9 @@ def observables(
         "power_spread": "std(p)/mean(p) after the transient, smoothed over a period",
         "relaxation_rate_transient": "Gamma_p from the ring-up or ring-down",
         "relaxation_rate_fluctuation": "Gamma_p from the autocorrelation of power noise",
+        "frequency_shift_ringup": "df/dp at this current from the ring-up (the model's N, "
+                                  "if one N describes the device); T = 0 only",
+        "frequency_shift_ringup_error": "standard error of frequency_shift_ringup",
     }
     data = {k: ("current", v, {"units": units[k], "long_name": long_names[k]})
             for k, v in out.items()}

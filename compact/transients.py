@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-__all__ = ["LocalParameters", "local_parameters"]
+__all__ = ["LocalParameters", "local_parameters", "ring_up_frequency_shift"]
 
 
 @dataclass(frozen=True)
@@ -116,3 +116,21 @@ def local_parameters(c: np.ndarray, dt: float, start: int, period: float, *,
     curves = {"time": time, "power": power, "frequency": frequency, "gain": gain,
               "fitted": near}
     return parameters, curves
+
+
+def ring_up_frequency_shift(c: np.ndarray, dt: float, frequency: float) -> tuple[float, float]:
+    """N = df/dp at fixed current (Hz) and its standard error from a free run's ring-up.
+
+    A sweep run starts off its orbit (from the relaxed state) and rings up at fixed current:
+    :func:`local_parameters` on the record from 5 % of its length on, p0 from its last 10 %
+    (at least 10 periods), one point per period of ``frequency`` (Hz). (NaN, NaN) where the
+    record does not allow the fit (too short, no return to the orbit).
+    """
+    period = 1 / abs(frequency)
+    c = np.asarray(c)
+    tail = max(0.1 * c.size * dt, 10 * period)
+    try:
+        local, _ = local_parameters(c, dt, int(0.05 * c.size), period, tail=tail)
+    except (ValueError, np.linalg.LinAlgError):
+        return math.nan, math.nan
+    return local.frequency_shift, local.frequency_shift_error

@@ -131,3 +131,21 @@ def test_estimator_and_accessor_agree_and_round_trip(tmp_path):
     # observables on the accessor equal those inside the estimator's calibration
     observed = ds.stno.observables()
     xr.testing.assert_equal(observed, estimator.calibration_[list(observed.data_vars)])
+
+
+def test_ring_up_shifts_that_no_single_n_describes_are_a_warning():
+    """The ring-up of each sweep run measures df/dp at its current. On the default chain's
+    tilted-reference vortex they ran from -4 to -244 MHz across the window (60 ns runs,
+    2026-12-07) while the fit has one N = -11.5 MHz; the fit says so. Shifts that agree
+    within their errors give no warning."""
+    from compact.fit import fit_warnings
+
+    current = np.array([4.08e-3, 4.40e-3, 4.71e-3, 5.18e-3, 5.65e-3, 6.28e-3])
+    measured = np.array([-4.4, -4.3, -46.3, -124.9, -164.9, -244.0]) * 1e6
+    error = np.array([11.1, 4.4, 3.4, 7.0, 12.7, 16.9]) * 1e6
+    model = AutoOscillator(**{**MODEL.__dict__, "N": -11.5e6})
+    [warning] = fit_warnings(current, model, 0.0, shift=measured, shift_error=error)
+    assert "not one N" in warning and "-244" in warning and "N = -11.5 MHz" in warning
+    agreeing = -11.5e6 + error * np.array([0.5, -1.0, 0.3, 1.2, -0.8, 0.1])
+    assert fit_warnings(current, model, 0.0, shift=agreeing, shift_error=error) == []
+    assert fit_warnings(current, model, 0.0, shift=measured[:2], shift_error=error[:2]) == []

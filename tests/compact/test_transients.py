@@ -49,3 +49,21 @@ def test_a_run_that_never_leaves_its_orbit_is_refused():
         local_parameters(c, DT, 10, 1 / model.frequency(CURRENT), tail=5e-9)
     with pytest.raises(ValueError, match="periods after the pulse"):
         local_parameters(c[:100], DT, 10, 1 / model.frequency(CURRENT), tail=5e-9)
+
+
+@pytest.mark.parametrize("N", [63.6e6, -237e6])
+def test_the_ring_up_of_a_sweep_run_gives_the_models_n(N):
+    """A sweep run rings up from near zero at fixed current: ring_up_frequency_shift (what
+    the calibration records as frequency_shift_ringup) recovers the model's one N."""
+    from compact.transients import ring_up_frequency_shift
+
+    model = AutoOscillator(f0=8.3e8, N=N, df_dI=-2.85e10, gamma_g=1.69e8, Q=0.0, I_th=1.893e-3)
+    run = simulate(model, CURRENT, 60e-9, dt=DT, initial_power=1e-3)
+    c = complex_amplitude(run).values[0]
+    shift, error = ring_up_frequency_shift(c, DT, float(model.frequency(CURRENT)))
+    assert shift == pytest.approx(N, rel=0.02) and 0 < error < 0.02 * abs(N)
+    # a record that never leaves its orbit has no ring-up to fit
+    steady = simulate(model, CURRENT, 20e-9, dt=DT,
+                      initial_power=float(model.stationary_power(CURRENT)))
+    assert np.isnan(ring_up_frequency_shift(complex_amplitude(steady).values[0], DT,
+                                            float(model.frequency(CURRENT)))[0])
