@@ -395,9 +395,9 @@ def with_circuit(circuit: Any, classify: Any) -> dict:
         fail("circuit.source_power_dBm", circuit["source_power_dBm"],
              "not with circuit.source_current: give the sources once, in A or in dBm")
     parse(Network, {**circuit, "coupling": "circuit"}, where="circuit")  # names circuit.KEY
-    classify = dict(classify) if isinstance(classify, dict) else {}
-    network = classify.get("network", {})
-    network = dict(network) if isinstance(network, dict) else {}
+    if not isinstance(classify, dict) or not isinstance(classify.get("network", {}), dict):
+        return classify  # not tables: parse_classify names them
+    classify, network = dict(classify), dict(classify.get("network", {}))
     given = [key for key in ("coupling", "coupling_strength", "coupling_phase",
                              "source_amplitude", *PHYSICAL_SOURCES, *CIRCUIT_KEYS)
              if key in network]

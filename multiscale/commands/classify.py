@@ -37,10 +37,7 @@ def run(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise InputError(f"--model = {args.model!r}: no such file")
         models = _read_models(path, config.network.n_oscillators)
-        models, polarity = _positive_currents(models)
-        if polarity < 0:
-            print("the device oscillates at negative currents: the network drives it with "
-                  "I' = -I (its model mirrored; the plan's currents are -I)")
+        models, polarity = _positive_currents(models)  # says so when it mirrors them
     mapping = None
     if args.window is not None:
         lo, hi = args.window

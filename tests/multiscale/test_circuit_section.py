@@ -92,6 +92,15 @@ BAD = [
 ]
 
 
+def test_a_classify_that_is_not_a_table_is_named_with_a_circuit_table_too():
+    data = _circuit_chain("[circuit]\nsource_current = [1e-4, 1e-4]\n")
+    for bad, message in ((3, "classify = 3: must be a table"),
+                         ({**data["classify"], "network": 3}, "classify.network = 3")):
+        with pytest.raises(InputError) as error:
+            parse_chain_config({**data, "classify": bad})
+        assert message in str(error.value)
+
+
 @pytest.mark.parametrize(("circuit", "network", "message"), BAD,
                          ids=[message.split(":")[0] for _, _, message in BAD])
 def test_a_bad_circuit_table_is_an_input_error_naming_the_key(circuit, network, message):
