@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from multiscale.errors import InputError
+from network.corpus import ARPABET_TO_CODE, VOWEL_WORDS
 
 __all__ = [
     "data_root",
@@ -42,11 +43,8 @@ __all__ = [
 
 ENV_VAR = "MULTISCALE_DATA"
 
-#: Vowel codes of Hillenbrand et al. (1995) and their /hVd/ words.
-HILLENBRAND_VOWELS = {
-    "iy": "heed", "ih": "hid", "ei": "hayed", "eh": "head", "ae": "had", "ah": "hod",
-    "aw": "hawed", "oa": "hoed", "oo": "hood", "uw": "who'd", "uh": "hud", "er": "heard",
-}  # fmt: skip
+#: Vowel codes of Hillenbrand et al. (1995) and their /hVd/ words (network.corpus).
+HILLENBRAND_VOWELS = VOWEL_WORDS
 
 _HILLENBRAND = {
     "folder": "hillenbrand1995",
@@ -156,11 +154,12 @@ def hillenbrand(path: str | Path | None = None):
     Returns
     -------
     xarray.Dataset
-        dim ``token`` (1668): coords ``token`` (id such as ``"w01iy"``), ``group``
-        (m man, w woman, b boy, g girl), ``speaker`` (e.g. ``"w01"``), ``vowel`` (e.g.
-        ``"iy"``); data vars ``duration`` (s), ``F0`` and ``F1``–``F4`` at steady state (Hz),
-        and ``F1_20`` … ``F3_80`` at 20/50/80 % of the vowel (Hz). Unmeasurable values (0 in
-        the file) are NaN.
+        The layout of :mod:`network.corpus`. dim ``token`` (1668): coords ``token`` (id such
+        as ``"w01iy"``), ``group`` (m man, w woman, b boy, g girl), ``speaker`` (e.g.
+        ``"w01"``), ``vowel`` (e.g. ``"iy"``), ``word`` (e.g. ``"heed"``); data vars
+        ``duration`` (s), ``F0`` and ``F1``–``F4`` at steady state (Hz), and ``F1_20`` …
+        ``F3_80`` at 20/50/80 % of the vowel (Hz). Unmeasurable values (0 in the file) are
+        NaN.
     """
     import xarray as xr
 
@@ -191,6 +190,7 @@ def hillenbrand(path: str | Path | None = None):
             "group": ("token", [t[0] for t in tokens]),
             "speaker": ("token", [t[:3] for t in tokens]),
             "vowel": ("token", [t[3:5] for t in tokens]),
+            "word": ("token", [VOWEL_WORDS[t[3:5]] for t in tokens]),
         },
         attrs={
             "source": "Hillenbrand, Getty, Clark & Wheeler, JASA 97, 3099 (1995)",
@@ -214,33 +214,48 @@ def peterson_barney(path: str | Path | None = None):
     Returns
     -------
     xarray.Dataset
-        dim ``token`` (1520): coords ``type`` (m, w, c), ``sex``, ``speaker`` (1–76),
-        ``repetition``, ``vowel`` (ARPABET label), ``word``, ``listener_disagreement``;
-        data vars ``F0``–``F3`` (Hz).
+        The layout of :mod:`network.corpus`. dim ``token`` (1520): coords ``token`` (e.g.
+        ``"pb_m01_iy_1"``), ``group`` (m, w, and the children split by sex into b and g),
+        ``speaker`` (group and the file's speaker number, e.g. ``"m01"``, ``"g62"``),
+        ``vowel`` (the code of :data:`network.corpus.ARPABET_TO_CODE`: ARPABET ``AH``, "hud",
+        is ``uh``), ``word``; and the file's ``arpabet``, ``repetition``,
+        ``listener_disagreement``; data vars ``F0``–``F3`` (Hz).
     """
     import pandas as pd
+    import xarray as xr
 
     source = _resolve_file(_PETERSON_BARNEY, path)
     table = pd.read_csv(source)
-    expected = {"type", "sex", "speaker", "repetition", "arpabet", "word", "f0_hz"}
+    expected = {"type", "sex", "speaker", "repetition", "arpabet", "word", "f0_hz", "f1_hz",
+                "f2_hz", "f3_hz", "listener_disagreement"}
     if not expected <= set(table.columns):
         raise InputError(f"{source}: columns {sorted(expected - set(table.columns))} missing")
-    table = table.rename(
-        columns={"arpabet": "vowel", "f0_hz": "F0", "f1_hz": "F1", "f2_hz": "F2", "f3_hz": "F3"}
-    )
-    table.index.name = "token"
-    ds = table.to_xarray()
-    ds = ds.set_coords(
-        ["type", "type_code", "sex", "speaker", "repetition", "vowel_number", "vowel",
-         "xsampa", "ipa", "word", "listener_disagreement"]
+    unknown = sorted(set(table.arpabet) - set(ARPABET_TO_CODE))
+    if unknown:
+        raise InputError(f"{source}: ARPABET labels {unknown} have no vowel code")
+    group = np.where(table.type == "c", np.where(table.sex == "f", "g", "b"), table.type)
+    speaker = [f"{g}{int(n):02d}" for g, n in zip(group, table.speaker, strict=True)]
+    vowel = [ARPABET_TO_CODE[a] for a in table.arpabet]
+    token = [f"pb_{s}_{v}_{int(r)}" for s, v, r in zip(speaker, vowel, table.repetition,
+                                                       strict=True)]
+    data_vars = {
+        f"F{i}": ("token", table[f"f{i}_hz"].to_numpy(float),
+                  {"units": "Hz", "long_name": _formant_name(f"F{i}")})
+        for i in range(4)
+    }
+    return xr.Dataset(
+        data_vars,
+        coords={
+            "token": ("token", token), "group": ("token", group.astype(str)),
+            "speaker": ("token", speaker), "vowel": ("token", vowel),
+            "word": ("token", table.word.astype(str).to_numpy()),
+            "arpabet": ("token", table.arpabet.astype(str).to_numpy()),
+            "repetition": ("token", table.repetition.to_numpy(int)),
+            "listener_disagreement": ("token", table.listener_disagreement.to_numpy(int)),
+        },
+        attrs={"source": "Peterson & Barney, JASA 24, 175 (1952)", "file": str(source),
+               "sha256": _sha256(source)},
     )  # fmt: skip
-    for name in ("F0", "F1", "F2", "F3"):
-        ds[name] = ds[name].astype(float)
-        ds[name].attrs["units"] = "Hz"
-    ds.attrs.update(
-        source="Peterson & Barney, JASA 24, 175 (1952)", file=str(source), sha256=_sha256(source)
-    )
-    return ds
 
 
 # ---------------------------------------------------------------------------- FSDD

@@ -1,6 +1,7 @@
 """Software baselines on the same features and folds (scikit-learn).
 
-Features: ``(log F1, log F2)``, standardised on each training fold. Trained-parameter counts:
+Features: those the network sees (:mod:`network.features`: raw Hz, log, or normalised per
+speaker), standardised on each training fold. Trained-parameter counts:
 
 - quadratic discriminant analysis: a mean (2) and a covariance (3) per class;
 - logistic regression (multinomial): ``(2 + 1) × C``;
@@ -77,14 +78,14 @@ def run_baselines(features: np.ndarray, labels: np.ndarray, folds: np.ndarray, s
                   test_folds=None) -> list[BaselineResult]:
     """Fit every baseline on each training fold and score it on the held-out fold.
 
-    ``features`` are (S, 2) formants (Hz); the models see their logarithms. ``test_folds``
-    limits the held-out folds (default all).
+    ``features`` (S, K) as given (each model standardises them on its training fold).
+    ``test_folds`` limits the held-out folds (default all).
     """
     import warnings
 
     from sklearn.base import clone
 
-    x = np.log(np.asarray(features, float))
+    x = np.asarray(features, float)
     results = []
     for name, model in baseline_models(seed, hidden).items():
         train_acc, test_acc, parameters = [], [], 0

@@ -30,7 +30,9 @@ import numpy as np
 
 from compact.model import AutoOscillator
 from network.circuit import SeriesCircuit
+from network.corpus import parse_groups
 from network.encoding import LinearMap, encode
+from network.features import formant_features
 from network.learning import OnlineRule, current_for_frequency
 from network.plan import FrequencyPlan, reference_oscillator
 from network.readout import PatternTable, locked_to_sources
@@ -85,7 +87,9 @@ def default_oscillators(n: int = 4, *, spread: float = 0.01, seed: int = 0,
 
 @dataclass(frozen=True)
 class VowelSamples:
-    """Tokens of the task: formants (Hz), label index, speaker and token ids."""
+    """Tokens of the task: formants (Hz), label index, speaker, token ids, speaker group, and
+    the features the network and the baselines see (``feature_kind``,
+    :mod:`network.features`; ``"hz"``: F1, F2 themselves)."""
 
     F1: np.ndarray
     F2: np.ndarray
@@ -93,42 +97,68 @@ class VowelSamples:
     speaker: np.ndarray
     token: np.ndarray
     classes: tuple[str, ...]
+    group: np.ndarray | None = None
+    feature_kind: str = "hz"
+    normalised: np.ndarray | None = None  #: (S, 2) features of a kind other than "hz"
 
     def __len__(self) -> int:
         return len(self.label)
 
     def subset(self, mask) -> VowelSamples:
+        def take(a):
+            return None if a is None else a[mask]
+
         return VowelSamples(self.F1[mask], self.F2[mask], self.label[mask], self.speaker[mask],
-                            self.token[mask], self.classes)
+                            self.token[mask], self.classes, take(self.group), self.feature_kind,
+                            take(self.normalised))
 
     @property
-    def features(self) -> np.ndarray:
+    def formants(self) -> np.ndarray:
         """(S, 2) array of (F1, F2) in Hz."""
         return np.stack([self.F1, self.F2], axis=1)
 
+    @property
+    def features(self) -> np.ndarray:
+        """(S, 2) features: (F1, F2) in Hz, or their ``feature_kind`` transform."""
+        return self.formants if self.normalised is None else self.normalised
 
-def vowel_samples(dataset, vowels: Sequence[str] = VOWELS_7, group: str = "w") -> VowelSamples:
-    """Steady-state F1, F2 of one speaker group of a Hillenbrand-style Dataset.
+    def with_features(self, kind: str) -> VowelSamples:
+        """The same tokens with features of ``kind`` (:func:`network.features.formant_features`;
+        per-speaker statistics from each speaker's tokens in this set)."""
+        values = formant_features(self.formants, self.speaker, kind)
+        return replace(self, feature_kind=kind, normalised=None if kind == "hz" else values)
+
+
+def vowel_samples(dataset, vowels: Sequence[str] = VOWELS_7, group: str | Sequence[str] = "w",
+                  features: str = "hz") -> VowelSamples:
+    """Steady-state F1, F2 of some speaker groups of a vowel corpus (:mod:`network.corpus`).
 
     ``dataset`` has dim ``token`` and coords ``group``, ``speaker``, ``vowel`` with data vars
-    ``F1`` and ``F2`` (Hz). Tokens with a missing formant are dropped.
+    ``F1`` and ``F2`` (Hz). ``group``: a code, a name or a union (:func:`network.corpus.
+    parse_groups`, e.g. ``"children"``, ``"w+m"``). Tokens with a missing formant are dropped.
+    ``features``: :data:`network.features.FEATURE_KINDS`, per-speaker statistics over each
+    speaker's tokens of these vowels.
     """
+    codes = parse_groups(group)
     vowel = np.asarray(dataset["vowel"].values).astype(str)
     missing = sorted(set(vowels) - set(vowel))
     if missing:
         raise ValueError(f"vowels {missing} are not in the data; found {sorted(set(vowel))}")
     f1 = np.asarray(dataset["F1"].values, float)
     f2 = np.asarray(dataset["F2"].values, float)
-    keep = (np.asarray(dataset["group"].values).astype(str) == group) & np.isin(vowel, vowels)
+    groups = np.asarray(dataset["group"].values).astype(str)
+    keep = np.isin(groups, codes) & np.isin(vowel, vowels)
     keep &= np.isfinite(f1) & np.isfinite(f2)
     if not keep.any():
         raise ValueError(f"group = {group!r}: no tokens of that group with both formants")
     index = {v: i for i, v in enumerate(vowels)}
-    return VowelSamples(
+    samples = VowelSamples(
         F1=f1[keep], F2=f2[keep], label=np.array([index[v] for v in vowel[keep]]),
         speaker=np.asarray(dataset["speaker"].values).astype(str)[keep],
         token=np.asarray(dataset["token"].values).astype(str)[keep], classes=tuple(vowels),
+        group=groups[keep],
     )
+    return samples if features == "hz" else samples.with_features(features)
 
 
 def speaker_folds(speakers: np.ndarray, n_folds: int = 5, seed: int = 0) -> np.ndarray:

@@ -46,7 +46,7 @@ def test_hillenbrand_counts_and_womens_means_match_the_author():
 def test_peterson_barney_rows_and_column_sums():
     ds = datasets.peterson_barney()
     assert ds.sizes["token"] == 1520
-    men = ds.where(ds.type == "m", drop=True)
+    men = ds.where(ds.group == "m", drop=True)
     # column sums of the original CMU file, published independently (data README)
     assert [int(men[f].sum()) for f in ("F0", "F1", "F2", "F3")] == [
         86638, 329929, 940291, 1572322,
