@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +32,7 @@ class FoldResult:
     frequency: np.ndarray
     train_index: np.ndarray
     train_predicted: np.ndarray
+    network: Any = None  #: the fold's own network (fitted maps and table), or None: the shared
 
 
 def cross_validate(
@@ -45,11 +47,14 @@ def cross_validate(
     batch_size: int = 1,
     seed: int = 0,
     progress: Callable[[int], None] | None = None,
+    estimator: Any = None,
 ) -> list[FoldResult]:
     """Train on all folds but one, test on it; for each fold in ``run_folds`` (default all).
 
     The training of fold ``k`` is seeded with ``seed + k``; its test run with ``seed + 1000 +
-    k``.
+    k``. With ``estimator`` (a :class:`network.estimator.SyncClassifier`), each fold fits a
+    clone of it (its own encoding, table and currents; ``network``, ``epochs``, ``rule``,
+    ``decay`` and ``batch_size`` are the estimator's) and records its network.
     """
     results = []
     for k in (np.unique(folds) if run_folds is None else run_folds):
@@ -57,6 +62,11 @@ def cross_validate(
         train_index = np.flatnonzero(folds != k)
         test_index = np.flatnonzero(folds == k)
         training = samples.subset(train_index)
+        if estimator is not None:
+            results.append(_fit_fold(estimator, samples, k, train_index, test_index, seed))
+            if progress is not None:
+                progress(len(train_index))
+            continue
         currents, history = train(network, training, epochs=epochs, rule=rule, decay=decay,
                                   batch_size=batch_size, seed=seed + k, progress=progress)
         train_predicted, _, _ = network.respond(currents, training.features, seed=seed + 500 + k)
@@ -73,6 +83,31 @@ def cross_validate(
     return results
 
 
+def _fit_fold(estimator, samples: VowelSamples, k: int, train_index, test_index,
+              seed: int) -> FoldResult:
+    """Fold ``k`` of :func:`cross_validate` through a clone of ``estimator``."""
+    from sklearn.base import clone
+
+    names = np.asarray(samples.classes)
+    fitted = clone(estimator).set_params(seed=seed + k).fit(
+        samples.features[train_index], names[samples.label[train_index]])
+    index_of = np.array([samples.classes.index(str(c)) for c in fitted.classes_])
+
+    def labels(index):  # the estimator's class index -> the samples' label index, -1 kept
+        return np.where(index >= 0, index_of[np.clip(index, 0, None)], -1)
+
+    train_predicted, _, _ = fitted.respond(samples.features[train_index], seed=seed + 500 + k)
+    predicted, locked, response = fitted.respond(samples.features[test_index],
+                                                 seed=seed + 1000 + k)
+    train_predicted, predicted = labels(train_predicted), labels(predicted)
+    return FoldResult(
+        fold=k, train_accuracy=float(np.mean(train_predicted == samples.label[train_index])),
+        test_accuracy=float(np.mean(predicted == samples.label[test_index])),
+        currents=fitted.currents_, history=list(fitted.history_), test_index=test_index,
+        predicted=predicted, locked=locked, frequency=response.frequency,
+        train_index=train_index, train_predicted=train_predicted, network=fitted.network_)
+
+
 def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, n_classes: int) -> np.ndarray:
     """Counts (C, C+1): rows true class, columns predicted class, last column no class."""
     matrix = np.zeros((n_classes, n_classes + 1), int)
@@ -87,6 +122,8 @@ def results_dataset(network: SyncNetwork, samples: VowelSamples, folds: np.ndarr
 
     index = np.concatenate([r.test_index for r in results])
     n_osc, n_src = len(network.oscillators), len(network.maps)
+    source_frequency = np.concatenate([
+        encode(samples.features[r.test_index], (r.network or network).maps) for r in results])
     classes = np.array([*samples.classes, "none"])
     predicted = np.concatenate([r.predicted for r in results])
     ds = xr.Dataset(
@@ -98,8 +135,10 @@ def results_dataset(network: SyncNetwork, samples: VowelSamples, folds: np.ndarr
             "label": ("sample", np.asarray(samples.classes)[samples.label[index]]),
             "predicted": ("sample", classes[predicted],
                           {"note": "'none': the pattern maps to no class (an error)"}),
-            "source_frequency": (("sample", "source"),
-                                 encode(samples.features[index], network.maps), {"units": "Hz"}),
+            "source_frequency": (("sample", "source"), source_frequency, {"units": "Hz"}),
+            "feature": (("sample", "source"), samples.features[index],
+                        {"kind": samples.feature_kind,
+                         "long_name": "feature encoded onto each source"}),
             "F1": ("sample", samples.F1[index], {"units": "Hz"}),
             "F2": ("sample", samples.F2[index], {"units": "Hz"}),
             "test_fold": ("sample", folds[index], {"long_name": "fold the sample was tested in"}),
@@ -123,4 +162,12 @@ def results_dataset(network: SyncNetwork, samples: VowelSamples, folds: np.ndarr
         models=json.dumps([o.to_dict() for o in network.oscillators]),
         patterns=json.dumps(network.table.to_dict()),
     )
+    if any(r.network is not None for r in results):  # fitted per fold
+        ds.attrs["fold_patterns"] = json.dumps({str(r.fold): r.network.table.to_dict()
+                                                for r in results})
+        ds.attrs["fold_maps"] = json.dumps({
+            str(r.fold): [{"x_range": list(m.x_range), "frequency_range":
+                           list(m.frequency_range)} for m in r.network.maps]
+            for r in results})
+        del ds.attrs["patterns"]
     return ds
