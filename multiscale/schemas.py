@@ -28,6 +28,9 @@ from typing import Any
 
 from multiscale.config import CHAIN_SECTIONS, MAX_TEMPERATURE, fail, parse, read_toml, spec, to_dict
 from multiscale.errors import InputError
+from network.corpus import parse_groups
+from network.encoding import FIT_METHODS
+from network.features import FEATURE_KINDS
 from network.plan import MAX_STEP, FrequencyPlan
 from network.vowels import VOWELS_7
 
@@ -38,6 +41,8 @@ __all__ = ["Task", "Network", "Simulation", "Learning", "Output", "ClassifyConfi
            "with_circuit"]
 
 _PLAN = FrequencyPlan()  # the defaults of the network's tables
+#: the vowel corpora a task may name (multiscale.datasets loaders of one layout)
+CORPORA = ("hillenbrand", "peterson_barney")
 #: Oscillators of the default pattern table (:func:`network.readout.default_table`).
 DEFAULT_TABLE_SIZE = 4
 
@@ -46,16 +51,41 @@ DEFAULT_TABLE_SIZE = 4
 @dataclass(frozen=True)
 class Task:
     vowels: list[str] = spec(list(VOWELS_7), help="Hillenbrand vowel codes, in label order")
-    group: str = spec("w", choices=("m", "w", "b", "g"), help="speaker group")
+    corpus: str = spec("hillenbrand", choices=CORPORA, help="vowel corpus (network.corpus)")
+    group: str = spec("w", help="speaker group: m, w, b, g, a name (men, women, boys, girls, "
+                      "children, adults, all) or several joined by '+'")
+    features: str = spec("hz", choices=FEATURE_KINDS, help="what the network and the "
+                         "baselines see: hz, log, or normalised per speaker (lobanov, "
+                         "nearey; network.features)")
+    test_sets: list[str] = spec([], help="transfer: train on the whole task set, test on each "
+                                "of these, 'corpus:group' (e.g. 'hillenbrand:m', "
+                                "'peterson_barney:children'); [] = cross-validate over folds")
     folds: int = spec(5, ge=2, help="speaker-independent folds")
     run_folds: list[int] = spec([], help="folds to train and test; [] = all")
     seed: int = spec(0, ge=0, help="seed of the fold split, training order and noise")
-    data: str = spec("", help="Hillenbrand data folder or file; '' = the default search")
+    data: str = spec("", help="data folder or file of the corpus; '' = the default search")
 
     def __post_init__(self) -> None:
         if len(self.vowels) < 2 or len(set(self.vowels)) != len(self.vowels):
             fail("task.vowels", self.vowels, "needs at least two different Hillenbrand vowel "
                  f"codes (e.g. {list(VOWELS_7)})")
+        try:
+            parse_groups(self.group)
+        except ValueError as error:
+            fail("task.group", self.group, str(error).partition(": ")[2])
+        for entry in self.test_sets:
+            corpus, _, group = str(entry).partition(":")
+            if corpus not in CORPORA or not group:
+                fail("task.test_sets", self.test_sets, f"each entry is 'corpus:group' with a "
+                     f"corpus in {list(CORPORA)}; {entry!r} is not")
+            try:
+                parse_groups(group)
+            except ValueError as error:
+                fail("task.test_sets", self.test_sets, str(error))
+
+    def test_set_specs(self) -> list[tuple[str, str]]:
+        """(corpus, group) of each transfer test set."""
+        return [tuple(str(entry).split(":", 1)) for entry in self.test_sets]
 
 
 #: Largest RF source current (A): nanopillars carry DC currents of a few mA and are destroyed
@@ -104,8 +134,21 @@ class Network:
     f2_band: list[float] = spec(list(_PLAN.f2_band), unit="Hz", gt=0, help="... onto f_B")
     current_range: list[float] = spec(list(_PLAN.current_range), unit="A", gt=0,
                                       help="allowed DC currents")
+    encoding: str = spec("fixed", choices=("fixed", *FIT_METHODS), help="'fixed': f1_range "
+                         "and f2_range as given (values outside extrapolate); 'quantile' or "
+                         "'range': each feature's range fitted on the training fold, values "
+                         "outside clipped (network.encoding.fit_map)")
+    encoding_quantiles: list[float] = spec([0.01, 0.99], ge=0, le=1, help="with encoding = "
+                                           "'quantile': the training quantiles mapped near "
+                                           "the band ends")
+    encoding_margin: float = spec(0.05, ge=0, lt=1, help="fitted range widened by this "
+                                  "fraction of its width at each end")
 
     def __post_init__(self) -> None:
+        if len(self.encoding_quantiles) != 2 or not (
+                self.encoding_quantiles[0] < self.encoding_quantiles[1]):
+            fail("network.encoding_quantiles", self.encoding_quantiles,
+                 "must be two increasing numbers in [0, 1]")
         for name in ("source_amplitude", "f1_range", "f1_band", "f2_range", "f2_band",
                      "current_range"):
             value = getattr(self, name)
@@ -171,6 +214,13 @@ class Learning:
     toward: str = spec("edge", choices=("edge", "center"), help="form of the toward step")
     decay: float = spec(1.0, ge=0, help="rates scale as 1/(1 + decay·epoch)")
     batch_size: int = spec(8, ge=1, help="samples simulated per batch; 1 = strictly online")
+    assignment: str = spec("table", choices=("table", "learned"), help="'table': the "
+                           "[patterns] table or the default one; 'learned': patterns chosen "
+                           "from the training fold (network.assignment), epochs per round")
+    rounds: int = spec(8, ge=0, help="with assignment = 'learned': rounds of training and "
+                       "re-assignment per split")
+    splits: list[list[int]] = spec([], help="with assignment = 'learned': oscillators per "
+                                   "source to try, e.g. [[1, 3]]; [] = every split")
 
 
 @dataclass(frozen=True)
@@ -267,7 +317,21 @@ def parse_classify(mapping: Any, where: str = "classify") -> ClassifyConfig:
             fail(f"{prefix}network.{name}", rate,
                  f"must be < 1/{prefix}simulation.step = {1 / step:.3g} 1/s (a faster rate "
                  "diverges in an explicit step)")
+    if config.task.features != "hz" and config.network.encoding == "fixed":
+        fail(f"{prefix}network.encoding", "fixed", f"{prefix}task.features = "
+             f"{config.task.features!r} are not in Hz; the hand-written f1_range and f2_range "
+             "are: use encoding = 'quantile' or 'range'")
+    learned = config.learning.assignment == "learned"
+    if learned and config.patterns:
+        fail(f"{prefix}patterns", config.patterns, f"a pattern table is not used with "
+             f"{prefix}learning.assignment = 'learned'; remove one of them")
     n = config.network.n_oscillators
+    for split in config.learning.splits:
+        if len(split) != 2 or sum(split) != n or min(split) < 1:
+            fail(f"{prefix}learning.splits", config.learning.splits, f"each split is two "
+                 f"counts >= 1 (sources A, B) adding up to network.n_oscillators = {n}")
+    if learned:
+        return config
     if not config.patterns and n != DEFAULT_TABLE_SIZE:
         fail(f"{prefix}network.n_oscillators", n, f"the default pattern table is for "
              f"{DEFAULT_TABLE_SIZE}; give [{prefix}patterns] for other sizes")

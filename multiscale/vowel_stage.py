@@ -30,7 +30,7 @@ from network.plan import PlanError
 from network.vowels import NetworkDiverged
 
 __all__ = ["VowelTask", "ClassifyResult", "vowel_task", "oscillators_for", "network_for",
-           "classify_stage"]
+           "classifier_for", "classify_stage"]
 
 @dataclass(frozen=True)
 class VowelTask:
@@ -77,7 +77,9 @@ class ClassifyResult:
         summary = {
             "classes": list(self.samples.classes),
             "folds": {str(r.fold): {"train": r.train_accuracy, "test": r.test_accuracy,
-                                    "currents_A": r.currents.tolist()} for r in self.results},
+                                    "currents_A": r.currents.tolist(),
+                                    **_fitted(r.network)} for r in self.results},
+            "features": self.samples.feature_kind,
             "accuracy_train": self.accuracy_train,
             "accuracy_test": self.accuracy_test,
             "confusion_test": self.confusion.tolist(),
@@ -93,6 +95,14 @@ class ClassifyResult:
                  "train": b.mean_train, "fold_test": list(b.test_accuracy)}
                 for b in self.baselines]
         return summary
+
+
+def _fitted(network) -> dict:
+    """A fold's fitted encoding and pattern table, for the summary ({} for the shared one)."""
+    if network is None:
+        return {}
+    return {"patterns": network.table.to_dict()["patterns"],
+            "feature_ranges": [list(m.x_range) for m in network.maps]}
 
 
 def _prefix(where: str) -> str:
@@ -111,10 +121,15 @@ def oscillator_steps(config: ClassifyConfig, folds: np.ndarray) -> float:
     steps = config.simulation.duration / config.simulation.step
     steps = math.ceil(steps) if math.isfinite(steps) else math.inf  # 1e300 s: no overflow
     samples = 0
+    learning = config.learning
+    epochs = learning.epochs
+    if learning.assignment == "learned":  # every split (3 for 4 oscillators) for every round
+        splits = len(learning.splits) or max(config.network.n_oscillators - 1, 1)
+        epochs *= max(learning.rounds, 1) * splits
     for k in config.run_folds:
         test = int(np.sum(folds == k))
         train = folds.size - test
-        samples += train * config.learning.epochs + folds.size
+        samples += train * epochs + folds.size
     samples += config.output.response_map_grid ** 2
     return float(samples) * steps * config.network.n_oscillators
 
@@ -127,9 +142,10 @@ def vowel_task(config: ClassifyConfig, where: str = "") -> VowelTask:
 
     prefix = _prefix(where)
     task, learning = config.task, config.learning
-    data = datasets.hillenbrand(task.data or None)
+    load = {"hillenbrand": datasets.hillenbrand, "peterson_barney": datasets.peterson_barney}
+    data = load[task.corpus](task.data or None)
     try:
-        samples = vowels.vowel_samples(data, task.vowels, task.group)
+        samples = vowels.vowel_samples(data, task.vowels, task.group, features=task.features)
     except ValueError as error:
         raise InputError(f"{prefix}task: {error}") from None
     speakers = len(set(samples.speaker))
@@ -214,8 +230,14 @@ def network_for(config: ClassifyConfig, models: Sequence[Any] | None = None,
             circuit.check(oscillators)
         except ValueError as error:
             raise InputError(f"{_prefix(where)}network.coupling = 'circuit': {error}") from None
+    if config.learning.assignment == "learned":  # replaced by each fold's learned table
+        from network.assignment import placeholder_table
+
+        table = placeholder_table(config.task.vowels, len(oscillators))
+    else:
+        table = config.table()
     try:
-        return build_network(plan, oscillators, config.table(), circuit)
+        return build_network(plan, oscillators, table, circuit)
     except PlanError as error:
         raise NetworkPlanError(
             f"{_prefix(where)}network.{error}; set the bands (and current_range) for these "
@@ -223,6 +245,25 @@ def network_for(config: ClassifyConfig, models: Sequence[Any] | None = None,
             "device") from None
     except ValueError as error:
         raise InputError(f"{_prefix(where)}network: {error}") from None
+
+
+def classifier_for(config: ClassifyConfig, network, rule, always: bool = False):
+    """The :class:`network.estimator.SyncClassifier` of the config. Unless ``always``: None
+    for the hand table with hand maps (the original network, whose folds are trained by
+    :func:`network.vowels.train` directly)."""
+    learning, net = config.learning, config.network
+    if learning.assignment == "table" and net.encoding == "fixed" and not always:
+        return None
+    from network.estimator import SyncClassifier
+
+    return SyncClassifier(
+        network=network, assignment=learning.assignment,
+        patterns=dict(network.table.patterns) if learning.assignment == "table" else None,
+        encoding=net.encoding, encoding_quantiles=tuple(net.encoding_quantiles),
+        encoding_margin=net.encoding_margin,
+        splits=[tuple(x) for x in learning.splits] or None, rounds=learning.rounds,
+        epochs=learning.epochs, rule=rule, decay=learning.decay,
+        batch_size=learning.batch_size, seed=config.task.seed)
 
 
 def classify_stage(config: ClassifyConfig, models: Sequence[Any] | None = None,
@@ -253,14 +294,17 @@ def classify_stage(config: ClassifyConfig, models: Sequence[Any] | None = None,
     task = vowel_task(config, where)
     network = network_for(config, models, where)
     learning, run_folds = config.learning, config.run_folds
-    total = sum(int(np.sum(task.folds != k)) for k in run_folds) * learning.epochs
+    estimator = classifier_for(config, network, task.rule)
+    total = sum(int(np.sum(task.folds != k)) for k in run_folds) * (
+        1 if estimator is not None else learning.epochs)
     with tqdm(total=total, desc="training", unit="sample", disable=not progress,
               leave=False) as bar:
         try:
             results = tuple(experiment.cross_validate(
                 network, task.samples, task.folds, run_folds=run_folds,
                 epochs=learning.epochs, rule=task.rule, decay=learning.decay,
-                batch_size=learning.batch_size, seed=config.task.seed, progress=bar.update))
+                batch_size=learning.batch_size, seed=config.task.seed, progress=bar.update,
+                estimator=estimator))
         except NetworkDiverged as error:
             raise NetworkPlanError(
                 f"{_prefix(where)}network (coupling_strength, source_amplitude or their "
@@ -296,14 +340,15 @@ def _write(result: ClassifyResult, config: ClassifyConfig, out: Path) -> Classif
     write_dataset(experiment.results_dataset(network, samples, result.folds, results,
                                              to_dict(config)), out / "results.nc")
     first = results[0]
-    f_a, f_b, grid = vowels.response_map(network, first.currents,
+    first_network = first.network or network  # a fitted fold has its own maps and table
+    f_a, f_b, grid = vowels.response_map(first_network, first.currents,
                                          config.output.response_map_grid, seed=seed)
     training = samples.subset(first.train_index)
     free = [float(o.frequency(i)) for o, i in zip(network.oscillators, first.currents,
                                                    strict=True)]
     makers = {
         "response_map.png": lambda: figures.plot_response_map(
-            f_a, f_b, grid, samples.classes, encode(training.features, network.maps),
+            f_a, f_b, grid, samples.classes, encode(training.features, first_network.maps),
             training.label, free),
         "confusion.png": lambda: figures.plot_confusion(result.confusion, samples.classes),
         "training.png": lambda: figures.plot_training([r.history for r in results]),
