@@ -121,7 +121,7 @@ def transfer_stage(config: ClassifyConfig, models=None, out: str | Path | None =
     accuracy, outside = {}, {}
     for name, samples in tests.items():
         accuracy[name] = float(classifier.score(samples.features, _labels(samples)))
-        outside[name] = classifier.n_outside_last_.tolist()
+        outside[name] = classifier.count_outside(samples.features).tolist()
     baselines: dict = {}
     if config.output.baselines:
         for model_name, model in baseline_models(task.seed).items():

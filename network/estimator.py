@@ -189,9 +189,15 @@ class SyncClassifier(ClassifierMixin, BaseEstimator):
 
         check_is_fitted(self, "currents_")
         X = check_array(X)
-        self.n_outside_last_ = outside(X, self.network_.maps).sum(axis=0).astype(int)
         return self.network_.respond(self.currents_, X,
                                      seed=self.seed + 1000 if seed is None else seed)
+
+    def count_outside(self, X) -> np.ndarray:
+        """Samples of X (per source) whose feature lies outside the fitted range (clipped)."""
+        from sklearn.utils.validation import check_array, check_is_fitted
+
+        check_is_fitted(self, "currents_")
+        return outside(check_array(X), self.network_.maps).sum(axis=0).astype(int)
 
     def predict(self, X):
         """Labels of X; :data:`NO_CLASS` (or -1) where the pattern belongs to no class."""

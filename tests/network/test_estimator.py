@@ -67,8 +67,12 @@ def test_learned_assignment_classifies_far_above_chance(women, fitted):
     assert fitted.score(X[folds == 0], y[folds == 0]) > 0.6
     assert sum(fitted.split_) == 4 and set(fitted.classes_) == set(VOWELS_7)
     assert fitted.n_outside_.sum() > 0  # the 1 %/99 % quantiles leave a few outside
+    attributes = set(vars(fitted))
     predicted = fitted.predict(X[folds == 0])
     assert set(predicted) <= set(VOWELS_7) | {NO_CLASS}
+    assert set(vars(fitted)) == attributes  # predict changes nothing (scikit-learn's rule)
+    counts = fitted.count_outside(X[folds == 0])
+    assert counts.shape == (2,) and counts.sum() <= 0.1 * (folds == 0).sum()
 
 
 def test_saved_state_predicts_the_same(tmp_path, women, fitted):
