@@ -343,6 +343,9 @@ def _write(result: ClassifyResult, config: ClassifyConfig, out: Path) -> Classif
     first_network = first.network or network  # a fitted fold has its own maps and table
     f_a, f_b, grid = vowels.response_map(first_network, first.currents,
                                          config.output.response_map_grid, seed=seed)
+    if first.network is not None:  # a fitted table lists its classes in sorted order
+        order = np.array([samples.classes.index(c) for c in first_network.table.classes])
+        grid = np.where(grid >= 0, order[np.clip(grid, 0, None)], -1)
     training = samples.subset(first.train_index)
     free = [float(o.frequency(i)) for o, i in zip(network.oscillators, first.currents,
                                                    strict=True)]

@@ -90,3 +90,21 @@ def test_load_and_test_errors_exit_2(tmp_path, capsys):
     assert "--load" in capsys.readouterr().err
     assert main(["classify", str(config), "--load", str(tmp_path / "missing.json")]) == 2
     assert "--load" in capsys.readouterr().err
+
+
+def test_learned_folds_keep_the_task_label_order(tmp_path):
+    """A fitted classifier lists its classes sorted (ah, iy, uw); the stage maps its
+    predictions back to the task's order (uw, iy, ah). Three far-apart vowels are ~perfectly
+    separable, so a wrong mapping would show as an accuracy near chance."""
+    from multiscale.schemas import parse_classify
+    from multiscale.vowel_stage import classify_stage
+
+    config = parse_classify({
+        "task": {"run_folds": [1], "vowels": ["uw", "iy", "ah"]},
+        "network": {"encoding": "quantile"},
+        "learning": {"assignment": "learned", "epochs": 1, "rounds": 1, "splits": [[1, 3]]},
+        "output": {"response_map_grid": 6, "baselines": False}}, where="")
+    result = classify_stage(config, out=tmp_path)
+    assert result.results[0].network.table.classes == ("ah", "iy", "uw")
+    assert result.accuracy_test > 0.9
+    assert result.confusion[0, 0] > 0.9 * result.confusion[0].sum()  # uw predicted as uw
