@@ -202,8 +202,9 @@ class Learning:
     assignment: str = spec("table", choices=("table", "learned"), help="'table': the "
                            "[patterns] table or the default one; 'learned': patterns chosen "
                            "from the training fold (network.assignment), epochs per round")
-    rounds: int = spec(8, ge=0, help="with assignment = 'learned': rounds of training and "
-                       "re-assignment per split")
+    rounds: int = spec(8, ge=0, le=100, help="with assignment = 'learned': rounds of "
+                       "training and re-assignment per split (each a full training; more than "
+                       "100 is a typo)")
     splits: list[list[int]] = spec([], help="with assignment = 'learned': oscillators per "
                                    "source to try, e.g. [[1, 3]]; [] = every split")
 
